@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
+import {RiskMath} from "./libraries/RiskMath.sol";
+import {VolatilityMath} from "./libraries/VolatilityMath.sol";
+
+/// @title VolatilityOracle
+/// @notice Realized (and optionally implied) volatility per Chainlink feed. See `IVolatilityOracle`.
+/// @dev Hard bounds of every configuration field are the `*_LIMIT` constants below; no role can set a value
+/// outside them. The contract holds no funds.
+contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
+    /// @notice Role that configures feeds within the hard bounds.
+    bytes32 public constant RISK_ADMIN_ROLE = keccak256("RISK_ADMIN_ROLE");
+
+    uint256 public constant TAU_MIN_LIMIT = 60;
+    uint256 public constant TAU_MAX_LIMIT = 365 days;
+    uint256 public constant MAX_AGE_MIN_LIMIT = 60;
+    uint256 public constant MAX_AGE_MAX_LIMIT = 7 days;
+    uint256 public constant MAX_ROUNDS_LIMIT = 1000;
+    uint256 public constant SIGMA_MIN_LIMIT = 0.01e18;
+    uint256 public constant SIGMA_MAX_LIMIT = RiskMath.MAX_SIGMA;
+    uint256 public constant IMPLIED_WEIGHT_LIMIT = 2e18;
+
+    uint80 private constant _PHASE_OFFSET = 64;
+
+    mapping(address feed => FeedConfig) private _configs;
+    mapping(address feed => FeedState) private _states;
+    mapping(address feed => uint256 scale) private _impliedScale;
+
+    /// @param adminDelay Delay of a default-admin transfer, seconds.
+    /// @param admin Initial default admin.
+    constructor(uint48 adminDelay, address admin) AccessControlDefaultAdminRules(adminDelay, admin) {}
+
+    /// @inheritdoc IVolatilityOracle
+    function configureFeed(address feed, FeedConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
+        if (feed == address(0)) revert InvalidFeedConfig(ConfigField.Feed, 0);
+        _checkRange(ConfigField.TauUp, config.tauUp, TAU_MIN_LIMIT, TAU_MAX_LIMIT);
+        _checkRange(ConfigField.TauDown, config.tauDown, config.tauUp, TAU_MAX_LIMIT);
+        _checkRange(ConfigField.MaxAge, config.maxAge, MAX_AGE_MIN_LIMIT, MAX_AGE_MAX_LIMIT);
+        _checkRange(ConfigField.MaxRoundsPerPoke, config.maxRoundsPerPoke, 1, MAX_ROUNDS_LIMIT);
+        _checkRange(ConfigField.SigmaMin, config.sigmaMin, SIGMA_MIN_LIMIT, SIGMA_MAX_LIMIT);
+        _checkRange(ConfigField.SigmaMax, config.sigmaMax, config.sigmaMin, SIGMA_MAX_LIMIT);
+        address implied = address(config.impliedFeed);
+        if (implied == address(0)) {
+            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 0, 0);
+            delete _impliedScale[feed];
+        } else {
+            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 1, IMPLIED_WEIGHT_LIMIT);
+            uint8 decimals = config.impliedFeed.decimals();
+            if (decimals > 18) revert InvalidFeedConfig(ConfigField.ImpliedFeed, decimals);
+            _impliedScale[feed] = 10 ** (18 - decimals);
+        }
+        // Answers are read through the proxy interface; a feed that cannot answer is rejected here.
+        AggregatorV3Interface(feed).latestRoundData();
+        _configs[feed] = config;
+        emit FeedConfigured(feed, config);
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function poke(address feed) external returns (uint256 folded) {
+        FeedConfig memory config = _configOf(feed);
+        FeedState memory state = _states[feed];
+        AggregatorV3Interface proxy = AggregatorV3Interface(feed);
+        if (state.cursor == 0) {
+            _initialize(feed, proxy, state);
+            return 0;
+        }
+        (uint80 latestId,,,,) = proxy.latestRoundData();
+        uint256 budget = config.maxRoundsPerPoke;
+        while (budget != 0 && state.cursor < latestId) {
+            --budget;
+            uint80 next = state.cursor + 1;
+            (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn) = _readRound(proxy, next);
+            if (!exists && (next >> _PHASE_OFFSET) < (latestId >> _PHASE_OFFSET)) {
+                // Past the last round of an older phase: continue before round 1 of the next phase.
+                state.cursor = uint80(((next >> _PHASE_OFFSET) + 1) << _PHASE_OFFSET);
+                continue;
+            }
+            state.cursor = next;
+            uint256 reason = exists ? _skipReason(state, next, answer, updatedAt, answeredIn) : _MISSING;
+            if (reason == _NONE) {
+                _fold(feed, state, config, uint256(answer), updatedAt);
+                ++folded;
+            } else {
+                emit RoundSkipped(feed, next, SkipReason(reason));
+            }
+        }
+        _states[feed] = state;
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function getVolatility(address feed) external view returns (uint256 sigma, bool stale) {
+        FeedConfig storage config = _configs[feed];
+        uint256 maxAge = config.maxAge;
+        if (maxAge == 0) revert FeedNotConfigured(feed);
+        FeedState storage state = _states[feed];
+        uint256 referenceTime = state.referenceTime;
+        sigma = _clamp(state.realizedSigma, config);
+        stale = state.b == 0 || referenceTime + maxAge < block.timestamp;
+
+        AggregatorV3Interface implied = config.impliedFeed;
+        if (address(implied) != address(0)) {
+            (bool ok, uint256 impliedSigma) = _readImplied(implied, maxAge);
+            if (ok) {
+                sigma = Math.max(sigma, Math.mulDiv(impliedSigma * _impliedScale[feed], config.impliedWeight, 1e18));
+            } else {
+                stale = true;
+            }
+        }
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function realizedVolatility(address feed) external view returns (uint256 sigma) {
+        sigma = _clamp(_states[feed].realizedSigma, _configOf(feed));
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function feedConfig(address feed) external view returns (FeedConfig memory) {
+        return _configOf(feed);
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function feedState(address feed) external view returns (FeedState memory) {
+        return _states[feed];
+    }
+
+    uint256 private constant _NONE = type(uint256).max;
+    uint256 private constant _MISSING = uint256(SkipReason.Missing);
+
+    /// @dev First poke: the latest valid round becomes the reference; history before it is not replayed.
+    function _initialize(address feed, AggregatorV3Interface proxy, FeedState memory state) private {
+        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredIn) = proxy.latestRoundData();
+        if (_skipReason(state, roundId, answer, updatedAt, answeredIn) != _NONE) return;
+        state.cursor = roundId;
+        state.referenceTime = uint64(updatedAt);
+        state.referencePrice = uint256(answer);
+        _states[feed] = state;
+        emit ReferenceInitialized(feed, roundId, uint256(answer), updatedAt);
+    }
+
+    /// @dev Folds a valid round into `state` (in memory) and makes it the reference.
+    function _fold(
+        address feed,
+        FeedState memory state,
+        FeedConfig memory config,
+        uint256 price,
+        uint256 updatedAt
+    ) private {
+        uint256 r2 = VolatilityMath.squaredLogReturn(state.referencePrice, price);
+        (state.a, state.b,) =
+            VolatilityMath.fold(state.a, state.b, r2, updatedAt - state.referenceTime, config.tauUp, config.tauDown);
+        state.referencePrice = price;
+        state.referenceTime = uint64(updatedAt);
+        uint256 raw = VolatilityMath.sigmaUp(state.a, state.b, 0, type(uint64).max);
+        state.realizedSigma = uint64(raw);
+        emit RoundFolded(feed, state.cursor, price, updatedAt, _clamp(raw, config));
+    }
+
+    /// @dev Why a round that exists cannot be folded, or `_NONE` when it can.
+    function _skipReason(FeedState memory state, uint80 roundId, int256 answer, uint256 updatedAt, uint80 answeredIn)
+        private
+        view
+        returns (uint256)
+    {
+        if (answer <= 0) return uint256(SkipReason.NonPositiveAnswer);
+        if (uint256(answer) > VolatilityMath.MAX_PRICE) return uint256(SkipReason.AnswerTooLarge);
+        if (answeredIn < roundId) return uint256(SkipReason.IncompleteRound);
+        if (updatedAt > block.timestamp) return uint256(SkipReason.FutureTimestamp);
+        if (updatedAt <= state.referenceTime) return uint256(SkipReason.NotNewer);
+        return _NONE;
+    }
+
+    /// @dev Reads a proxy round; a round that reverts or has `updatedAt == 0` does not exist.
+    function _readRound(AggregatorV3Interface proxy, uint80 roundId)
+        private
+        view
+        returns (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn)
+    {
+        try proxy.getRoundData(roundId) returns (uint80, int256 a, uint256, uint256 u, uint80 air) {
+            return (u != 0, a, u, air);
+        } catch {
+            return (false, 0, 0, 0);
+        }
+    }
+
+    /// @dev Reads the implied-volatility feed; invalid when it reverts, is non-positive, from the future or
+    /// older than `maxAge`.
+    function _readImplied(AggregatorV3Interface implied, uint256 maxAge) private view returns (bool, uint256) {
+        try implied.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
+            if (answer <= 0 || updatedAt > block.timestamp || updatedAt + maxAge < block.timestamp) return (false, 0);
+            return (true, uint256(answer));
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    function _configOf(address feed) private view returns (FeedConfig memory config) {
+        config = _configs[feed];
+        if (config.maxAge == 0) revert FeedNotConfigured(feed);
+    }
+
+    function _clamp(uint256 sigma, FeedConfig memory config) private pure returns (uint256) {
+        return Math.min(Math.max(sigma, config.sigmaMin), config.sigmaMax);
+    }
+
+    function _checkRange(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert InvalidFeedConfig(field, value);
+    }
+}
