@@ -85,8 +85,9 @@ library RiskMath {
     uint256 internal constant MAX_AMOUNT = 1e38;
     uint256 internal constant MAX_TRIGGER = 1e18;
 
-    /// @dev PRB Math's `exp` truncates; its relative error is below 1e-17 over the domain (measured by
-    /// `test/unit/riskMath.differential.test.ts`). Padding by 1e-15 relative plus 2 wei is a strict upper bound.
+    /// @dev PRB Math's `exp` truncates (its result is below `e^x` by far less than 1e-15 relative over the
+    /// domain); padding by 1e-15 relative plus 2 wei gives an upper bound, checked against a 50-digit
+    /// reference in `test/unit/riskMath.differential.test.ts`.
     uint256 private constant _EXP_PAD_DIVISOR = 1e15;
 
     /// @notice The stressed move `s = z * sigma * sqrt(horizon / YEAR)`, rounded up.
