@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
@@ -29,8 +28,8 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     uint80 private constant _PHASE_OFFSET = 64;
 
-    mapping(address feed => FeedConfig) private _configs;
-    mapping(address feed => FeedState) private _states;
+    mapping(address feed => FeedConfig config) private _configs;
+    mapping(address feed => FeedState state) private _states;
     mapping(address feed => uint256 scale) private _impliedScale;
 
     /// @param adminDelay Delay of a default-admin transfer, seconds.
@@ -71,7 +70,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
             _initialize(feed, proxy, state);
             return 0;
         }
-        (uint80 latestId,,,,) = proxy.latestRoundData();
+        (uint80 latestId, , , , ) = proxy.latestRoundData();
         uint256 budget = config.maxRoundsPerPoke;
         while (budget != 0 && state.cursor < latestId) {
             --budget;
@@ -135,7 +134,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     /// @dev First poke: the latest valid round becomes the reference; history before it is not replayed.
     function _initialize(address feed, AggregatorV3Interface proxy, FeedState memory state) private {
-        (uint80 roundId, int256 answer,, uint256 updatedAt, uint80 answeredIn) = proxy.latestRoundData();
+        (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredIn) = proxy.latestRoundData();
         if (_skipReason(state, roundId, answer, updatedAt, answeredIn) != _NONE) return;
         state.cursor = roundId;
         state.referenceTime = uint64(updatedAt);
@@ -153,8 +152,14 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         uint256 updatedAt
     ) private {
         uint256 r2 = VolatilityMath.squaredLogReturn(state.referencePrice, price);
-        (state.a, state.b,) =
-            VolatilityMath.fold(state.a, state.b, r2, updatedAt - state.referenceTime, config.tauUp, config.tauDown);
+        (state.a, state.b, ) = VolatilityMath.fold(
+            state.a,
+            state.b,
+            r2,
+            updatedAt - state.referenceTime,
+            config.tauUp,
+            config.tauDown
+        );
         state.referencePrice = price;
         state.referenceTime = uint64(updatedAt);
         uint256 raw = VolatilityMath.sigmaUp(state.a, state.b, 0, type(uint64).max);
@@ -163,11 +168,13 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     }
 
     /// @dev Why a round that exists cannot be folded, or `_NONE` when it can.
-    function _skipReason(FeedState memory state, uint80 roundId, int256 answer, uint256 updatedAt, uint80 answeredIn)
-        private
-        view
-        returns (uint256)
-    {
+    function _skipReason(
+        FeedState memory state,
+        uint80 roundId,
+        int256 answer,
+        uint256 updatedAt,
+        uint80 answeredIn
+    ) private view returns (uint256) {
         if (answer <= 0) return uint256(SkipReason.NonPositiveAnswer);
         if (uint256(answer) > VolatilityMath.MAX_PRICE) return uint256(SkipReason.AnswerTooLarge);
         if (answeredIn < roundId) return uint256(SkipReason.IncompleteRound);
@@ -177,11 +184,10 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     }
 
     /// @dev Reads a proxy round; a round that reverts or has `updatedAt == 0` does not exist.
-    function _readRound(AggregatorV3Interface proxy, uint80 roundId)
-        private
-        view
-        returns (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn)
-    {
+    function _readRound(
+        AggregatorV3Interface proxy,
+        uint80 roundId
+    ) private view returns (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn) {
         try proxy.getRoundData(roundId) returns (uint80, int256 a, uint256, uint256 u, uint80 air) {
             return (u != 0, a, u, air);
         } catch {

@@ -66,7 +66,9 @@ await runCli(async () => {
   if (args.out === undefined) process.stdout.write(json);
   else await writeFileAtomic(args.out, json);
   if (!args.quiet) {
-    process.stderr.write(`vol: ${rounds.length} rounds read, ${report.records.length} folded in ${progress.elapsedSeconds.toFixed(1)} s${args.out ? ` -> ${args.out}` : ""}\n`);
+    process.stderr.write(
+      `vol: ${rounds.length} rounds read, ${report.records.length} folded in ${progress.elapsedSeconds.toFixed(1)} s${args.out ? ` -> ${args.out}` : ""}\n`,
+    );
   }
   await chain.close();
 }, USAGE);

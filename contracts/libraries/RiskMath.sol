@@ -188,11 +188,12 @@ library RiskMath {
     /// `h_c = max(h_base, 1 - e^(-z * sigma_c * sqrt(h / YEAR)))`, rounded up.
     /// @param baseHaircut The asset's base haircut, WAD.
     /// @param sigmaCollateral Annualized volatility of the collateral, WAD (zero when not configured).
-    function ownVolHaircutUp(uint256 baseHaircut, uint256 sigmaCollateral, uint256 horizon, uint256 z)
-        internal
-        pure
-        returns (uint256)
-    {
+    function ownVolHaircutUp(
+        uint256 baseHaircut,
+        uint256 sigmaCollateral,
+        uint256 horizon,
+        uint256 z
+    ) internal pure returns (uint256) {
         _check(Input.Ratio, baseHaircut, WAD);
         uint256 volHaircut = adverseMoveLongUp(stressedMoveUp(sigmaCollateral, horizon, z));
         return Math.max(baseHaircut, volHaircut);
@@ -223,19 +224,21 @@ library RiskMath {
     /// @return cap The smallest bound, rounded down.
     /// @return binding The binding bound (first in `Bound` order on ties).
     /// @return bounds Every bound, indexed by `uint8(Bound) - 1`.
-    function positionCapDown(CapInput memory input)
-        internal
-        pure
-        returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds)
-    {
+    function positionCapDown(
+        CapInput memory input
+    ) internal pure returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds) {
         uint256 x = adverseMoveUp(stressedMoveUp(input.sigma, input.horizon, input.z), input.isLong);
         _check(Input.Amount, input.otherRequirement, MAX_AMOUNT);
         _check(Input.Amount, _abs(input.equity), MAX_AMOUNT);
-        bounds[uint8(Bound.LiquidationDistance) - 1] =
-            liquidationBoundDown(input.equity - int256(input.otherRequirement), input.m, x);
-        bounds[uint8(Bound.VolatilityTarget) - 1] = input.sigmaTarget == 0
-            ? type(uint256).max
-            : volTargetBoundDown(input.equity, input.sigmaTarget, input.sigma);
+        bounds[uint8(Bound.LiquidationDistance) - 1] = liquidationBoundDown(
+            input.equity - int256(input.otherRequirement),
+            input.m,
+            x
+        );
+        bounds[uint8(Bound.VolatilityTarget) - 1] =
+            input.sigmaTarget == 0
+                ? type(uint256).max
+                : volTargetBoundDown(input.equity, input.sigmaTarget, input.sigma);
         bounds[uint8(Bound.Depth) - 1] = depthBoundDown(input.depth, input.kappa);
         bounds[uint8(Bound.OpenInterest) - 1] = openInterestBoundDown(input.oiCap, input.oiSide, input.current);
         bounds[uint8(Bound.CollateralTier) - 1] = input.tierCapacity;
@@ -256,11 +259,12 @@ library RiskMath {
     /// @notice The smallest reduction that brings a position over its cap back to `cap * (1 - tauTarget)`,
     /// rounded up (the target is rounded down); zero when the position is not over its cap.
     /// @return amount Notional to remove; `size - amount == floor(cap * (1 - tauTarget))` when non-zero.
-    function deleverageAmountUp(uint256 size, uint256 cap, uint256 tauTrigger, uint256 tauTarget)
-        internal
-        pure
-        returns (uint256 amount)
-    {
+    function deleverageAmountUp(
+        uint256 size,
+        uint256 cap,
+        uint256 tauTrigger,
+        uint256 tauTarget
+    ) internal pure returns (uint256 amount) {
         _check(Input.Ratio, tauTarget, WAD);
         if (!isOverCap(size, cap, tauTrigger)) return 0;
         // target <= cap <= cap * (1 + tauTrigger) < size, so the subtraction cannot underflow.

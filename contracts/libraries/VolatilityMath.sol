@@ -55,11 +55,14 @@ library VolatilityMath {
     /// @return newA The updated `A`.
     /// @return newB The updated `B`.
     /// @return usedUp Whether `tauUp` was used.
-    function fold(uint256 a, uint256 b, uint256 r2, uint256 dt, uint256 tauUp, uint256 tauDown)
-        internal
-        pure
-        returns (uint256 newA, uint256 newB, bool usedUp)
-    {
+    function fold(
+        uint256 a,
+        uint256 b,
+        uint256 r2,
+        uint256 dt,
+        uint256 tauUp,
+        uint256 tauDown
+    ) internal pure returns (uint256 newA, uint256 newB, bool usedUp) {
         usedUp = raisesVariance(a, b, r2, dt);
         uint256 d = decayDown(dt, usedUp ? tauUp : tauDown);
         newA = Math.mulDiv(a, d, WAD) + r2;

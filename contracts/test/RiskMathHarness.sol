@@ -41,11 +41,12 @@ contract RiskMathHarness {
         return RiskMath.openInterestBoundDown(oiCap, oiSide, current);
     }
 
-    function ownVolHaircutUp(uint256 baseHaircut, uint256 sigmaC, uint256 horizon, uint256 z)
-        external
-        pure
-        returns (uint256)
-    {
+    function ownVolHaircutUp(
+        uint256 baseHaircut,
+        uint256 sigmaC,
+        uint256 horizon,
+        uint256 z
+    ) external pure returns (uint256) {
         return RiskMath.ownVolHaircutUp(baseHaircut, sigmaC, horizon, z);
     }
 
@@ -57,11 +58,9 @@ contract RiskMathHarness {
         return RiskMath.minOfBounds(bounds);
     }
 
-    function positionCapDown(RiskMath.CapInput memory input)
-        external
-        pure
-        returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds)
-    {
+    function positionCapDown(
+        RiskMath.CapInput memory input
+    ) external pure returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds) {
         return RiskMath.positionCapDown(input);
     }
 
@@ -69,11 +68,12 @@ contract RiskMathHarness {
         return RiskMath.isOverCap(size, cap, tauTrigger);
     }
 
-    function deleverageAmountUp(uint256 size, uint256 cap, uint256 tauTrigger, uint256 tauTarget)
-        external
-        pure
-        returns (uint256)
-    {
+    function deleverageAmountUp(
+        uint256 size,
+        uint256 cap,
+        uint256 tauTrigger,
+        uint256 tauTarget
+    ) external pure returns (uint256) {
         return RiskMath.deleverageAmountUp(size, cap, tauTrigger, tauTarget);
     }
 
@@ -85,11 +85,14 @@ contract RiskMathHarness {
         return VolatilityMath.decayDown(dt, tau);
     }
 
-    function fold(uint256 a, uint256 b, uint256 r2, uint256 dt, uint256 tauUp, uint256 tauDown)
-        external
-        pure
-        returns (uint256, uint256, bool)
-    {
+    function fold(
+        uint256 a,
+        uint256 b,
+        uint256 r2,
+        uint256 dt,
+        uint256 tauUp,
+        uint256 tauDown
+    ) external pure returns (uint256, uint256, bool) {
         return VolatilityMath.fold(a, b, r2, dt, tauUp, tauDown);
     }
 
@@ -99,17 +102,18 @@ contract RiskMathHarness {
 
     /// @notice Replays a sequence of samples through the estimator and returns sigma after each one
     /// (unclamped), for the differential test of `VolatilityMath` against TypeScript.
-    function replay(uint256[] calldata prices, uint256[] calldata times, uint256 tauUp, uint256 tauDown)
-        external
-        pure
-        returns (uint256[] memory sigmas)
-    {
+    function replay(
+        uint256[] calldata prices,
+        uint256[] calldata times,
+        uint256 tauUp,
+        uint256 tauDown
+    ) external pure returns (uint256[] memory sigmas) {
         sigmas = new uint256[](prices.length);
         uint256 a;
         uint256 b;
         for (uint256 i = 1; i < prices.length; ++i) {
             uint256 r2 = VolatilityMath.squaredLogReturn(prices[i - 1], prices[i]);
-            (a, b,) = VolatilityMath.fold(a, b, r2, times[i] - times[i - 1], tauUp, tauDown);
+            (a, b, ) = VolatilityMath.fold(a, b, r2, times[i] - times[i - 1], tauUp, tauDown);
             sigmas[i] = VolatilityMath.sigmaUp(a, b, 0, type(uint256).max);
         }
     }

@@ -48,11 +48,7 @@ export async function runCli(main: () => Promise<void>, usage: string): Promise<
 
 /** A string flag holding a non-negative integer. */
 export const intFlag = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "expected a non-negative integer")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, "expected a non-negative integer").transform(Number).pipe(z.number().int().min(min).max(max));
 
 /** A string flag holding a decimal number. */
 export const numberFlag = (min: number, max: number) =>

@@ -13,7 +13,10 @@ export interface CsvRow {
  * Blank lines are ignored; a row with the wrong number of fields is an error naming its line.
  * @returns The header that matched and the data rows.
  */
-export async function readCsv(file: string, headers: readonly (readonly string[])[]): Promise<{ header: readonly string[]; rows: CsvRow[] }> {
+export async function readCsv(
+  file: string,
+  headers: readonly (readonly string[])[],
+): Promise<{ header: readonly string[]; rows: CsvRow[] }> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

@@ -39,5 +39,7 @@ export class Progress {
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return "--";
   if (seconds < 60) return `${seconds.toFixed(0)}s`;
-  return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60).toString().padStart(2, "0")}s`;
+  return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)
+    .toString()
+    .padStart(2, "0")}s`;
 }

@@ -43,10 +43,18 @@ export async function readRounds(file: string): Promise<Round[]> {
     const previous = rounds.at(-1);
     if (previous !== undefined) {
       if (round.updatedAt < previous.updatedAt) {
-        throw new InputError(`rows are not sorted by updatedAt (${round.updatedAt} after ${previous.updatedAt} on line ${previous.line})`, file, row.line);
+        throw new InputError(
+          `rows are not sorted by updatedAt (${round.updatedAt} after ${previous.updatedAt} on line ${previous.line})`,
+          file,
+          row.line,
+        );
       }
       if (round.roundId <= previous.roundId) {
-        throw new InputError(`round ids must increase (${round.roundId} after ${previous.roundId} on line ${previous.line})`, file, row.line);
+        throw new InputError(
+          `round ids must increase (${round.roundId} after ${previous.roundId} on line ${previous.line})`,
+          file,
+          row.line,
+        );
       }
     }
     rounds.push(round);

@@ -63,7 +63,10 @@ export async function replayRounds(
     impliedFeed: ethers.ZeroAddress,
     impliedWeight: 0,
   });
-  await ensureChainTimeAfter(ethers, rounds.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), 0n));
+  await ensureChainTimeAfter(
+    ethers,
+    rounds.reduce((max, r) => (r.updatedAt > max ? r.updatedAt : max), 0n),
+  );
 
   const byChainId = new Map<bigint, Round>();
   const records: VolRecord[] = [];
@@ -114,7 +117,12 @@ function nextBatchEnd(rounds: readonly Round[], start: number): number {
 }
 
 /** Transmits rounds as the aggregator's next rounds; incomplete rounds keep `answeredInRound < roundId`. */
-async function publish(aggregator: TestOffchainAggregator, batch: readonly Round[], phase: bigint, byChainId: Map<bigint, Round>): Promise<void> {
+async function publish(
+  aggregator: TestOffchainAggregator,
+  batch: readonly Round[],
+  phase: bigint,
+  byChainId: Map<bigint, Round>,
+): Promise<void> {
   let next = (await aggregator.latestRound()) + 1n;
   const answers: bigint[] = [];
   const times: bigint[] = [];

@@ -24,7 +24,11 @@ export async function deployFeed(
 }
 
 /** Phase change as the feed's owner does it: propose, then confirm, a new aggregator. */
-export async function switchAggregator(ethers: HardhatEthers, feed: Feed, missing: number = MissingRound.ReturnZeros): Promise<TestOffchainAggregator> {
+export async function switchAggregator(
+  ethers: HardhatEthers,
+  feed: Feed,
+  missing: number = MissingRound.ReturnZeros,
+): Promise<TestOffchainAggregator> {
   const decimals = await feed.aggregator.decimals();
   const next = await ethers.deployContract("TestOffchainAggregator", [decimals, await feed.aggregator.description(), missing]);
   const address = await next.getAddress();

@@ -47,7 +47,9 @@ describe("vol replay (rounds through EACAggregatorProxy + VolatilityOracle)", ()
     expect(report.records).to.have.length(299);
     const first = report.records[0]!;
     expect(Object.keys(first).sort()).to.deep.equal(["price", "roundId", "sigma", "updatedAt"]);
-    expect(first.roundId).to.be.a("string").and.match(/^\d{20,}$/);
+    expect(first.roundId)
+      .to.be.a("string")
+      .and.match(/^\d{20,}$/);
     expect(first.sigma).to.be.a("number").and.be.greaterThan(0);
   });
 

@@ -10,7 +10,17 @@ const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
 
 const SkipReason = { Missing: 0, NonPositiveAnswer: 1, AnswerTooLarge: 2, IncompleteRound: 3, FutureTimestamp: 4, NotNewer: 5 };
-const ConfigField = { Feed: 0, TauUp: 1, TauDown: 2, MaxAge: 3, MaxRoundsPerPoke: 4, SigmaMin: 5, SigmaMax: 6, ImpliedFeed: 7, ImpliedWeight: 8 };
+const ConfigField = {
+  Feed: 0,
+  TauUp: 1,
+  TauDown: 2,
+  MaxAge: 3,
+  MaxRoundsPerPoke: 4,
+  SigmaMin: 5,
+  SigmaMax: 6,
+  ImpliedFeed: 7,
+  ImpliedWeight: 8,
+};
 
 async function setupWith(missing: number) {
   const feed = await deployFeed(ethers, 8, "ETH / USD", missing);
@@ -26,7 +36,10 @@ const setup = () => setupWith(MissingRound.ReturnZeros);
 async function publish(feed: Feed, prices: number[], step = 600, start?: number): Promise<number[]> {
   const t0 = start ?? (await time.latest()) + step;
   const times = prices.map((_, i) => t0 + i * step);
-  await feed.aggregator.transmitBatch(prices.map((p) => answer(p)), times);
+  await feed.aggregator.transmitBatch(
+    prices.map((p) => answer(p)),
+    times,
+  );
   await time.increaseTo(times.at(-1)! + 1);
   return times;
 }
@@ -35,7 +48,9 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
   it("first poke takes the latest round as the reference and folds nothing; the state is stale until a fold", async () => {
     const { feed, oracle } = await networkHelpers.loadFixture(setup);
     await publish(feed, [2000, 2010, 1990]);
-    await expect(oracle.poke(feed.address)).to.emit(oracle, "ReferenceInitialized").withArgs(feed.address, proxyRoundId(1, 3), answer(1990), await feed.aggregator.latestTimestamp());
+    await expect(oracle.poke(feed.address))
+      .to.emit(oracle, "ReferenceInitialized")
+      .withArgs(feed.address, proxyRoundId(1, 3), answer(1990), await feed.aggregator.latestTimestamp());
     const state = await oracle.feedState(feed.address);
     expect(state.cursor).to.equal(proxyRoundId(1, 3));
     expect(state.a).to.equal(0n);
@@ -68,7 +83,10 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     await oracle.configureFeed(feed.address, { ...DEFAULT_FEED_CONFIG, maxRoundsPerPoke: 5 });
     await publish(feed, [2000]);
     await oracle.poke(feed.address);
-    await publish(feed, Array.from({ length: 12 }, (_, i) => 2000 + i * 3));
+    await publish(
+      feed,
+      Array.from({ length: 12 }, (_, i) => 2000 + i * 3),
+    );
     const counts: bigint[] = [];
     for (let i = 0; i < 4; i++) {
       counts.push(await oracle.poke.staticCall(feed.address));
@@ -78,7 +96,10 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     expect((await oracle.feedState(feed.address)).cursor).to.equal(proxyRoundId(1, 13));
   });
 
-  for (const [label, missing] of [["OCR2 (zeros)", MissingRound.ReturnZeros], ["OCR1 (revert)", MissingRound.Revert]] as const) {
+  for (const [label, missing] of [
+    ["OCR2 (zeros)", MissingRound.ReturnZeros],
+    ["OCR1 (revert)", MissingRound.Revert],
+  ] as const) {
     it(`poke crosses a proxy phase change, finishing the old aggregator's rounds first (${label})`, async () => {
       const { feed, oracle } = await setupWith(missing);
       await publish(feed, [2000]);
@@ -89,7 +110,12 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
       const tx = await oracle.poke(feed.address);
       const receipt = await tx.wait();
       const folded = receipt!.logs.map((l) => oracle.interface.parseLog(l)).filter((e) => e?.name === "RoundFolded");
-      expect(folded.map((e) => e!.args.roundId)).to.deep.equal([proxyRoundId(1, 2), proxyRoundId(1, 3), proxyRoundId(2, 1), proxyRoundId(2, 2)]);
+      expect(folded.map((e) => e!.args.roundId)).to.deep.equal([
+        proxyRoundId(1, 2),
+        proxyRoundId(1, 3),
+        proxyRoundId(2, 1),
+        proxyRoundId(2, 2),
+      ]);
       expect((await oracle.feedState(feed.address)).cursor).to.equal(proxyRoundId(2, 2));
     });
   }
@@ -165,7 +191,10 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     expect(spikeSigma).to.be.greaterThan(calmSigma * 5);
     const decay: number[] = [];
     for (let hour = 0; hour < 6; hour++) {
-      await publish(feed, calm.map((p) => p * 0.9));
+      await publish(
+        feed,
+        calm.map((p) => p * 0.9),
+      );
       await oracle.poke(feed.address);
       decay.push(fromWad(await oracle.realizedVolatility(feed.address)));
     }
@@ -210,11 +239,16 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
       [{ impliedFeed: feed.address, impliedWeight: 2n * 10n ** 18n + 1n }, ConfigField.ImpliedWeight, 2n * 10n ** 18n + 1n],
     ];
     for (const [change, field, value] of cases) {
-      await expect(oracle.configureFeed(feed.address, { ...base, ...change }), JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v)))
+      await expect(
+        oracle.configureFeed(feed.address, { ...base, ...change }),
+        JSON.stringify(change, (_, v) => (typeof v === "bigint" ? v.toString() : v)),
+      )
         .to.be.revertedWithCustomError(oracle, "InvalidFeedConfig")
         .withArgs(field, value);
     }
-    await expect(oracle.configureFeed(ethers.ZeroAddress, base)).to.be.revertedWithCustomError(oracle, "InvalidFeedConfig").withArgs(ConfigField.Feed, 0);
+    await expect(oracle.configureFeed(ethers.ZeroAddress, base))
+      .to.be.revertedWithCustomError(oracle, "InvalidFeedConfig")
+      .withArgs(ConfigField.Feed, 0);
   });
 
   it("only RISK_ADMIN_ROLE configures; poke is permissionless; unknown feeds revert with FeedNotConfigured", async () => {
@@ -225,7 +259,9 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
       .withArgs(stranger!.address, await oracle.RISK_ADMIN_ROLE());
     await publish(feed, [2000]);
     await expect(oracle.connect(stranger!).poke(feed.address)).to.emit(oracle, "ReferenceInitialized");
-    await expect(oracle.getVolatility(stranger!.address)).to.be.revertedWithCustomError(oracle, "FeedNotConfigured").withArgs(stranger!.address);
+    await expect(oracle.getVolatility(stranger!.address))
+      .to.be.revertedWithCustomError(oracle, "FeedNotConfigured")
+      .withArgs(stranger!.address);
     await expect(oracle.poke(stranger!.address)).to.be.revertedWithCustomError(oracle, "FeedNotConfigured");
   });
 
@@ -233,7 +269,10 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     const { oracle } = await networkHelpers.loadFixture(setup);
     const [admin, next] = await ethers.getSigners();
     await oracle.beginDefaultAdminTransfer(next!.address);
-    await expect(oracle.connect(next!).acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(oracle, "AccessControlEnforcedDefaultAdminDelay");
+    await expect(oracle.connect(next!).acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(
+      oracle,
+      "AccessControlEnforcedDefaultAdminDelay",
+    );
     await time.increase(86_401);
     await oracle.connect(next!).acceptDefaultAdminTransfer();
     expect(await oracle.defaultAdmin()).to.equal(next!.address);

@@ -34,7 +34,7 @@ contract RiskMathPropertiesTest is Test {
     }
 
     function _cap(RiskMath.CapInput memory input) private view returns (uint256 cap) {
-        (cap,,) = harness.positionCapDown(input);
+        (cap, , ) = harness.positionCapDown(input);
     }
 
     /// The cap is never above any single bound, and the binding bound equals it.
@@ -99,10 +99,12 @@ contract RiskMathPropertiesTest is Test {
         assertLe(_cap(input), before, "cap grew with the haircut");
     }
 
-    function testFuzz_ownVolHaircutGrowsWithCollateralVolatility(uint256 base, uint256 s1, uint256 s2, uint256 h)
-        external
-        view
-    {
+    function testFuzz_ownVolHaircutGrowsWithCollateralVolatility(
+        uint256 base,
+        uint256 s1,
+        uint256 s2,
+        uint256 h
+    ) external view {
         base = bound(base, 0, WAD);
         s1 = bound(s1, 0, RiskMath.MAX_SIGMA);
         s2 = bound(s2, s1, RiskMath.MAX_SIGMA);
@@ -130,10 +132,12 @@ contract RiskMathPropertiesTest is Test {
     }
 
     /// After deleverage the position sits exactly at floor(cap * (1 - tauTarget)).
-    function testFuzz_deleverageRestoresTargetExactly(uint256 size, uint256 cap, uint256 trig, uint256 tgt)
-        external
-        view
-    {
+    function testFuzz_deleverageRestoresTargetExactly(
+        uint256 size,
+        uint256 cap,
+        uint256 trig,
+        uint256 tgt
+    ) external view {
         cap = bound(cap, 0, MAX_AMOUNT / 4);
         trig = bound(trig, 0, RiskMath.MAX_TRIGGER);
         tgt = bound(tgt, 0, WAD);
@@ -160,7 +164,7 @@ contract RiskMathPropertiesTest is Test {
         input.horizon = bound(uint256(keccak256(abi.encode(seed, "h"))), 0, RiskMath.MAX_HORIZON);
         input.z = bound(uint256(keccak256(abi.encode(seed, "z"))), 0, RiskMath.MAX_Z);
         input.m = bound(uint256(keccak256(abi.encode(seed, "m"))), 0, WAD);
-        (uint256 cap,,) = harness.positionCapDown(input);
+        (uint256 cap, , ) = harness.positionCapDown(input);
         harness.deleverageAmountUp(input.current, cap, bound(trig, 0, WAD), bound(tgt, 0, WAD));
         harness.ownVolHaircutUp(WAD, RiskMath.MAX_SIGMA, RiskMath.MAX_HORIZON, RiskMath.MAX_Z);
         harness.stressedRequirementUp(MAX_AMOUNT, WAD, harness.adverseMoveShortUp(RiskMath.MAX_STRESSED_MOVE));

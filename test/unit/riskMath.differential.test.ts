@@ -133,25 +133,34 @@ describe("RiskMath differential: TypeScript model vs contract (1,000 inputs each
 
   it("ownVolHaircutUp and deleverageAmountUp match", async () => {
     await fc.assert(
-      fc.asyncProperty(ratio, sigma, horizon, amount(36), amount(36), fc.bigInt({ min: 0n, max: WAD }), ratio, async (base, sc, h, size, cap, trig, tgt) => {
-        const haircut = await harness.ownVolHaircutUp(base, sc, h, 3n * WAD);
-        expect(close(fromWad(haircut), model.ownVolHaircut(fromWad(base), fromWad(sc), Number(h), 3), REL, ABS)).to.equal(true);
-        const amountOut = await harness.deleverageAmountUp(size, cap, trig, tgt);
-        const [sz, cp, tr, tg] = [fromWad(size), fromWad(cap), fromWad(trig), fromWad(tgt)];
-        const threshold = cp * (1 + tr);
-        if (close(sz, threshold, REL, ABS)) return; // at the trigger, rounding decides
-        expect(amountOut > 0n).to.equal(model.isOverCap(sz, cp, tr));
-        expect(close(fromWad(amountOut), model.deleverageAmount(sz, cp, tr, tg), REL, ABS)).to.equal(true);
-      }),
+      fc.asyncProperty(
+        ratio,
+        sigma,
+        horizon,
+        amount(36),
+        amount(36),
+        fc.bigInt({ min: 0n, max: WAD }),
+        ratio,
+        async (base, sc, h, size, cap, trig, tgt) => {
+          const haircut = await harness.ownVolHaircutUp(base, sc, h, 3n * WAD);
+          expect(close(fromWad(haircut), model.ownVolHaircut(fromWad(base), fromWad(sc), Number(h), 3), REL, ABS)).to.equal(true);
+          const amountOut = await harness.deleverageAmountUp(size, cap, trig, tgt);
+          const [sz, cp, tr, tg] = [fromWad(size), fromWad(cap), fromWad(trig), fromWad(tgt)];
+          const threshold = cp * (1 + tr);
+          if (close(sz, threshold, REL, ABS)) return; // at the trigger, rounding decides
+          expect(amountOut > 0n).to.equal(model.isOverCap(sz, cp, tr));
+          expect(close(fromWad(amountOut), model.deleverageAmount(sz, cp, tr, tg), REL, ABS)).to.equal(true);
+        },
+      ),
       { numRuns: RUNS, seed: propertySeed() },
     );
   });
 
   it("the volatility estimator matches on random round sequences (100 paths x 30 rounds)", async () => {
-    const path = fc.array(
-      fc.record({ ret: fc.double({ min: -0.3, max: 0.3, noNaN: true }), dt: fc.integer({ min: 1, max: 7200 }) }),
-      { minLength: 30, maxLength: 30 },
-    );
+    const path = fc.array(fc.record({ ret: fc.double({ min: -0.3, max: 0.3, noNaN: true }), dt: fc.integer({ min: 1, max: 7200 }) }), {
+      minLength: 30,
+      maxLength: 30,
+    });
     await fc.assert(
       fc.asyncProperty(path, fc.integer({ min: 60, max: 86_400 }), fc.integer({ min: 1, max: 20 }), async (steps, tauUp, ratioDown) => {
         const tauDown = tauUp * ratioDown;
