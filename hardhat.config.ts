@@ -37,6 +37,7 @@ export default defineConfig({
   },
   paths: {
     tests: { mocha: "test", solidity: "test" },
+    ignition: "deploy",
   },
   test: {
     solidity: {

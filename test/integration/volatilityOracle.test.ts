@@ -4,6 +4,7 @@ import { network } from "hardhat";
 import { VolatilityEstimator } from "../../scripts/lib/riskMath.js";
 import { answer, deployFeed, type Feed, MissingRound, proxyRoundId, switchAggregator } from "../helpers/chainlink.js";
 import { close, fromWad } from "../helpers/numbers.js";
+import VolatilityOracleModule from "../../deploy/modules/VolatilityOracle.js";
 import { DEFAULT_FEED_CONFIG, deployVolatilityOracle } from "../helpers/volatilityOracle.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -277,5 +278,16 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     await oracle.connect(next!).acceptDefaultAdminTransfer();
     expect(await oracle.defaultAdmin()).to.equal(next!.address);
     expect(await oracle.hasRole(await oracle.DEFAULT_ADMIN_ROLE(), admin!.address)).to.equal(false);
+  });
+});
+
+describe("VolatilityOracle deployment", () => {
+  it("the Ignition module in deploy/ deploys it with the deployer as default admin and a two-day delay", async () => {
+    const { ignition, ethers: e } = await network.create();
+    const deployed = await ignition.deploy(VolatilityOracleModule);
+    const oracle = await e.getContractAt("VolatilityOracle", await deployed.volatilityOracle.getAddress());
+    const [deployer] = await e.getSigners();
+    expect(await oracle.defaultAdmin()).to.equal(deployer!.address);
+    expect(await oracle.defaultAdminDelay()).to.equal(2n * 86_400n);
   });
 });
