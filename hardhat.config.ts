@@ -23,7 +23,8 @@ export default defineConfig({
         path: soljson("solc"),
         settings: {
           evmVersion: "osaka",
-          optimizer: { enabled: true, runs: 10_000 },
+          optimizer: { enabled: true, runs: 1 },
+          viaIR: true,
         },
       },
       {

@@ -84,6 +84,7 @@ library RiskMath {
     uint256 internal constant MAX_STRESSED_MOVE = 16e18;
     uint256 internal constant MAX_AMOUNT = 1e38;
     uint256 internal constant MAX_TRIGGER = 1e18;
+    uint256 internal constant MAX_KAPPA_OI = 10e18;
 
     /// @dev PRB Math's `exp` truncates (its result is below `e^x` by far less than 1e-15 relative over the
     /// domain); padding by 1e-15 relative plus 2 wei gives an upper bound, checked against a 50-digit
@@ -170,6 +171,14 @@ library RiskMath {
         _check(Input.Amount, depth, MAX_AMOUNT);
         _check(Input.Ratio, kappa, WAD);
         return Math.mulDiv(depth, kappa, WAD);
+    }
+
+    /// @notice The open-interest cap of one side: `min(oiCap, kappaOI * D(s_max))`, rounded down.
+    /// @param kappaOI Side open interest allowed as a multiple of the depth, WAD, at most `MAX_KAPPA_OI`.
+    function openInterestCapDown(uint256 oiCap, uint256 depth, uint256 kappaOI) internal pure returns (uint256) {
+        _check(Input.Amount, depth, MAX_AMOUNT);
+        _check(Input.Ratio, kappaOI, MAX_KAPPA_OI);
+        return Math.min(oiCap, Math.mulDiv(depth, kappaOI, WAD));
     }
 
     /// @notice The open-interest headroom bound `N <= OI_cap - OI_side + N_current`, zero when negative.

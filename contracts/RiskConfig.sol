@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
+import {IRiskModule} from "./interfaces/IRiskModule.sol";
+import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
+import {RiskMath} from "./libraries/RiskMath.sol";
+import {CollateralMeta, MarketMeta, RiskState} from "./logic/RiskState.sol";
+
+/// @title RiskConfig
+/// @notice Configuration storage and bounded governance of the risk module (RISK-MODEL.md section 8).
+/// @dev Every setter checks every field against the hard bounds below (`InvalidConfig(field, value)`);
+/// the risk admin changes a market or asset at most once per `CONFIG_COOLDOWN`; the risk oracle moves one
+/// numeric parameter by at most `MAX_ORACLE_CHANGE` per update and once per `ORACLE_COOLDOWN`. See
+/// `IRiskModule` for what each role can and cannot do.
+abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
+    bytes32 public constant RISK_ADMIN_ROLE = keccak256("RISK_ADMIN_ROLE");
+    bytes32 public constant RISK_ORACLE_ROLE = keccak256("RISK_ORACLE_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    uint256 public constant CONFIG_COOLDOWN = 1 hours;
+    uint256 public constant ORACLE_COOLDOWN = 1 hours;
+    uint256 public constant MAX_ORACLE_CHANGE = 0.25e18;
+
+    uint256 internal constant _WAD = 1e18;
+
+    /// @dev Hard bounds: [min, max] per field.
+    uint256 private constant _MAX_PRICE_AGE = 2 days;
+    uint256 private constant _MIN_PERIOD = 60;
+    uint256 private constant _MIN_MARGIN = 0.001e18;
+    uint256 private constant _MAX_MARGIN = 0.5e18;
+    uint256 private constant _MIN_Z = 1e18;
+    uint256 private constant _MIN_KAPPA = 0.0001e18;
+    uint256 private constant _MIN_KAPPA_OI = 0.01e18;
+    uint256 private constant _MAX_KAPPA_OI = 10e18;
+    uint256 private constant _MIN_SIGMA = 0.01e18;
+    uint256 private constant _MIN_DEVIATION = 0.001e18;
+    uint256 private constant _MAX_DEVIATION = 0.5e18;
+    uint256 private constant _MAX_TAU = 0.5e18;
+    uint256 private constant _MAX_DAY = 1 days;
+    uint256 private constant _MIN_WALK_STEPS = 8;
+    uint256 private constant _MAX_WALK_STEPS = 512;
+    uint256 private constant _MIN_SLIPPAGE = 0.001e18;
+    uint256 private constant _MAX_SLIPPAGE = 0.2e18;
+    uint256 private constant _MIN_RHO = 0.01e18;
+    uint256 private constant _MIN_RISE = 0.001e18;
+    uint256 private constant _MAX_FEE_RATE = 0.01e18;
+    uint256 private constant _MAX_FEE = 10_000e18;
+    uint256 private constant _MAX_HAIRCUT = 0.99e18;
+    uint256 private constant _MAX_TIER = 7;
+    uint256 private constant _MAX_LEVERAGE = 100e18;
+
+    /// @inheritdoc IRiskModule
+    IMarginEngine public immutable override engine;
+    /// @inheritdoc IRiskModule
+    IVolatilityOracle public immutable override volatilityOracle;
+
+    /// @dev All storage of the module (read and written by its linked logic libraries).
+    RiskState internal _s;
+
+    constructor(
+        IMarginEngine engine_,
+        IVolatilityOracle volatilityOracle_,
+        uint48 adminDelay,
+        address admin
+    ) AccessControlDefaultAdminRules(adminDelay, admin) {
+        if (address(engine_) == address(0)) revert InvalidConfig(ConfigField.Asset, 0);
+        if (address(volatilityOracle_) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
+        engine = engine_;
+        volatilityOracle = volatilityOracle_;
+    }
+
+    /// @inheritdoc IRiskModule
+    function configureMarket(uint256 market, MarketConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
+        _cooldown(keccak256(abi.encode("market", market)), CONFIG_COOLDOWN);
+        _checkMarket(config);
+        address base = config.baseIsToken0 ? config.pool.token0() : config.pool.token1();
+        address quote = config.baseIsToken0 ? config.pool.token1() : config.pool.token0();
+        uint8 quoteDecimals = IERC20Metadata(quote).decimals();
+        if (quoteDecimals > 18) revert InvalidConfig(ConfigField.Pool, quoteDecimals);
+        _s.markets[market] = config;
+        _s.marketMeta[market] = MarketMeta({
+            listed: true,
+            feedDecimals: _decimals(address(config.feed)),
+            baseDecimals: IERC20Metadata(base).decimals(),
+            quoteDecimals: quoteDecimals
+        });
+        emit MarketConfigured(market, config);
+    }
+
+    /// @inheritdoc IRiskModule
+    function configureCollateral(address asset, CollateralConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
+        if (asset == address(0)) revert InvalidConfig(ConfigField.Asset, 0);
+        _cooldown(keccak256(abi.encode("collateral", asset)), CONFIG_COOLDOWN);
+        if (address(config.feed) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
+        _range(ConfigField.MaxPriceAge, config.maxPriceAge, _MIN_PERIOD, _MAX_PRICE_AGE);
+        if (_s.tierLeverage[config.tier] == 0) revert InvalidConfig(ConfigField.Tier, config.tier);
+        _range(ConfigField.Haircut, config.baseHaircut, 0, _MAX_HAIRCUT);
+        if (config.volZ != 0) {
+            _range(ConfigField.Z, config.volZ, _MIN_Z, RiskMath.MAX_Z);
+            _range(ConfigField.Horizon, config.volHorizon, _MIN_PERIOD, RiskMath.MAX_HORIZON);
+            // The asset's own volatility must be readable (reverts FeedNotConfigured otherwise).
+            volatilityOracle.getVolatility(address(config.feed));
+        }
+        uint8 tokenDecimals = IERC20Metadata(asset).decimals();
+        if (tokenDecimals > 18) revert InvalidConfig(ConfigField.Asset, tokenDecimals);
+        _s.collaterals[asset] = config;
+        _s.collateralMeta[asset] = CollateralMeta({
+            listed: true,
+            feedDecimals: _decimals(address(config.feed)),
+            tokenDecimals: tokenDecimals
+        });
+        emit CollateralConfigured(asset, config);
+    }
+
+    /// @inheritdoc IRiskModule
+    function configureTier(uint8 tier, uint256 maxLeverage) external onlyRole(RISK_ADMIN_ROLE) {
+        _range(ConfigField.Tier, tier, 0, _MAX_TIER);
+        _range(ConfigField.TierLeverage, maxLeverage, _WAD, _MAX_LEVERAGE);
+        _cooldown(keccak256(abi.encode("tier", tier)), CONFIG_COOLDOWN);
+        _s.tierLeverage[tier] = maxLeverage;
+        emit TierConfigured(tier, maxLeverage);
+    }
+
+    /// @inheritdoc IRiskModule
+    function configureSequencer(address feed, uint256 gracePeriod) external onlyRole(RISK_ADMIN_ROLE) {
+        _range(ConfigField.SequencerGrace, gracePeriod, 0, _MAX_DAY);
+        _s.sequencerFeed = feed;
+        _s.sequencerGrace = uint32(gracePeriod);
+        emit SequencerConfigured(feed, gracePeriod);
+    }
+
+    /// @inheritdoc IRiskModule
+    function updateRiskParameter(
+        uint256 market,
+        RiskParameter parameter,
+        uint256 value
+    ) external onlyRole(RISK_ORACLE_ROLE) {
+        MarketConfig memory config = _marketConfig(market);
+        _cooldown(keccak256(abi.encode("oracle", market, parameter)), ORACLE_COOLDOWN);
+        uint256 current = _parameter(config, parameter);
+        uint256 change = value > current ? value - current : current - value;
+        if (change * _WAD > current * MAX_ORACLE_CHANGE) revert ParameterChangeTooLarge(parameter, current, value);
+        _setParameter(config, parameter, value);
+        _checkMarket(config);
+        _s.markets[market] = config;
+        emit RiskParameterUpdated(market, parameter, current, value);
+    }
+
+    /// @inheritdoc IRiskModule
+    function pauseIncreases() external onlyRole(GUARDIAN_ROLE) {
+        _s.paused = true;
+        emit IncreasesPaused(msg.sender);
+    }
+
+    /// @inheritdoc IRiskModule
+    function unpauseIncreases() external onlyRole(RISK_ADMIN_ROLE) {
+        _s.paused = false;
+        emit IncreasesResumed(msg.sender);
+    }
+
+    /// @inheritdoc IRiskModule
+    function marketConfig(uint256 market) external view returns (MarketConfig memory) {
+        return _marketConfig(market);
+    }
+
+    /// @inheritdoc IRiskModule
+    function collateralConfig(address asset) external view returns (CollateralConfig memory) {
+        if (!_s.collateralMeta[asset].listed) revert CollateralNotListed(asset);
+        return _s.collaterals[asset];
+    }
+
+    /// @inheritdoc IRiskModule
+    function tierLeverage(uint8 tier) external view returns (uint256) {
+        return _s.tierLeverage[tier];
+    }
+
+    /// @inheritdoc IRiskModule
+    function increasesPaused() external view returns (bool) {
+        return _s.paused;
+    }
+
+    /// @inheritdoc IRiskModule
+    function sequencer() external view returns (address feed, uint256 gracePeriod) {
+        return (_s.sequencerFeed, _s.sequencerGrace);
+    }
+
+    function _marketConfig(uint256 market) internal view returns (MarketConfig memory) {
+        if (!_s.marketMeta[market].listed) revert MarketNotListed(market);
+        return _s.markets[market];
+    }
+
+    function _checkMarket(MarketConfig memory c) private pure {
+        if (address(c.feed) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
+        if (address(c.pool) == address(0)) revert InvalidConfig(ConfigField.Pool, 0);
+        _range(ConfigField.MaxPriceAge, c.maxPriceAge, _MIN_PERIOD, _MAX_PRICE_AGE);
+        _range(ConfigField.Horizon, c.horizon, _MIN_PERIOD, RiskMath.MAX_HORIZON);
+        _range(ConfigField.MaintenanceMargin, c.maintenanceMargin, _MIN_MARGIN, _MAX_MARGIN);
+        _range(ConfigField.Z, c.z, _MIN_Z, RiskMath.MAX_Z);
+        _range(ConfigField.Kappa, c.kappa, _MIN_KAPPA, _WAD);
+        _range(ConfigField.KappaOI, c.kappaOI, _MIN_KAPPA_OI, _MAX_KAPPA_OI);
+        if (c.sigmaTarget != 0) _range(ConfigField.SigmaTarget, c.sigmaTarget, _MIN_SIGMA, RiskMath.MAX_SIGMA);
+        _range(ConfigField.MaxDeviation, c.maxDeviation, _MIN_DEVIATION, _MAX_DEVIATION);
+        _range(ConfigField.TauTrigger, c.tauTrigger, 0, _MAX_TAU);
+        _range(ConfigField.TauTarget, c.tauTarget, 0, _MAX_TAU);
+        _range(ConfigField.OiCap, c.oiCapLong, 1, RiskMath.MAX_AMOUNT);
+        _range(ConfigField.OiCap, c.oiCapShort, 1, RiskMath.MAX_AMOUNT);
+        _range(ConfigField.TwapWindow, c.twapWindow, _MIN_PERIOD, _MAX_DAY);
+        _range(ConfigField.MaxWalkSteps, c.maxWalkSteps, _MIN_WALK_STEPS, _MAX_WALK_STEPS);
+        _range(ConfigField.MaxSlippage, c.maxSlippage, _MIN_SLIPPAGE, _MAX_SLIPPAGE);
+        _range(ConfigField.Rho, c.rho, _MIN_RHO, _WAD);
+        _range(ConfigField.DeleverageWindow, c.deleverageWindow, _MIN_PERIOD, _MAX_DAY);
+        _range(ConfigField.DepthMaxAge, c.depthMaxAge, _MIN_PERIOD, _MAX_DAY);
+        _range(ConfigField.DepthRisePerHour, c.depthRisePerHour, _MIN_RISE, _WAD);
+        _range(ConfigField.KeeperFeeRate, c.keeperFeeRate, 0, _MAX_FEE_RATE);
+        _range(ConfigField.KeeperFeeMax, c.keeperFeeMax, 0, _MAX_FEE);
+    }
+
+    function _parameter(MarketConfig memory c, RiskParameter p) private pure returns (uint256) {
+        if (p == RiskParameter.Horizon) return c.horizon;
+        if (p == RiskParameter.MaintenanceMargin) return c.maintenanceMargin;
+        if (p == RiskParameter.Z) return c.z;
+        if (p == RiskParameter.Kappa) return c.kappa;
+        if (p == RiskParameter.KappaOI) return c.kappaOI;
+        if (p == RiskParameter.SigmaTarget) return c.sigmaTarget;
+        if (p == RiskParameter.OiCapLong) return c.oiCapLong;
+        if (p == RiskParameter.OiCapShort) return c.oiCapShort;
+        if (p == RiskParameter.MaxSlippage) return c.maxSlippage;
+        return c.rho;
+    }
+
+    /// @dev Values beyond a field's type are rejected by the bounds check that follows (after truncation
+    /// they could pass), so they are rejected here first.
+    function _setParameter(MarketConfig memory c, RiskParameter p, uint256 v) private pure {
+        uint256 limit =
+            p == RiskParameter.Horizon
+                ? type(uint32).max
+                : p == RiskParameter.OiCapLong || p == RiskParameter.OiCapShort
+                    ? type(uint128).max
+                    : type(uint64).max;
+        if (v > limit) revert ParameterChangeTooLarge(p, _parameter(c, p), v);
+        if (p == RiskParameter.Horizon) c.horizon = uint32(v);
+        else if (p == RiskParameter.MaintenanceMargin) c.maintenanceMargin = uint64(v);
+        else if (p == RiskParameter.Z) c.z = uint64(v);
+        else if (p == RiskParameter.Kappa) c.kappa = uint64(v);
+        else if (p == RiskParameter.KappaOI) c.kappaOI = uint64(v);
+        else if (p == RiskParameter.SigmaTarget) c.sigmaTarget = uint64(v);
+        else if (p == RiskParameter.OiCapLong) c.oiCapLong = uint128(v);
+        else if (p == RiskParameter.OiCapShort) c.oiCapShort = uint128(v);
+        else if (p == RiskParameter.MaxSlippage) c.maxSlippage = uint64(v);
+        else c.rho = uint64(v);
+    }
+
+    function _cooldown(bytes32 key, uint256 period) private {
+        uint256 last = _s.changedAt[key];
+        if (last != 0 && block.timestamp < last + period) revert ConfigCooldown(last + period);
+        _s.changedAt[key] = block.timestamp;
+    }
+
+    function _decimals(address feed) private view returns (uint8 decimals) {
+        decimals = AggregatorV3Interface(feed).decimals();
+        if (decimals > 18) revert InvalidConfig(ConfigField.Feed, decimals);
+    }
+
+    function _range(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert InvalidConfig(field, value);
+    }
+}

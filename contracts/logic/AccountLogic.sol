@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {IVolatilityOracle} from "../interfaces/IVolatilityOracle.sol";
+import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
+import {RiskMath} from "../libraries/RiskMath.sol";
+import {BOUND_COUNT, Bound} from "../types/Bound.sol";
+import {
+    CollateralMeta,
+    DeleveragePlan,
+    EvaluatedAccount,
+    EvaluatedPosition,
+    MarketMeta,
+    RiskState,
+    Window
+} from "./RiskState.sol";
+
+/// @title AccountLogic
+/// @notice The risk module's evaluation of accounts: prices, equity after haircuts, stressed requirements,
+/// every bound of every position, account status, and deleverage plans (RISK-MODEL.md sections 3 and 6).
+/// @dev A linked library: the module calls it by DELEGATECALL with a pointer to its `RiskState`. Strict
+/// evaluations (risk-increasing actions) revert with the module's named errors on any failed check; the
+/// others use deleverage-level price checks and report an invalid price instead of reverting.
+library AccountLogic {
+    uint256 private constant _WAD = 1e18;
+
+    /// @notice Reverts unless the position in `market` (or, with `all`, every position) is within its cap,
+    /// with every strict check passing.
+    function validate(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market,
+        bool all
+    ) external view {
+        if (s.paused) revert IRiskModule.IncreasesArePaused();
+        _checkSequencer(s);
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, true, 0, 0);
+        for (uint256 i; i < a.positions.length; ++i) {
+            EvaluatedPosition memory p = a.positions[i];
+            if (!all && p.market != market) continue;
+            (uint256 cap, Bound binding) = _cap(s, engine, a, p);
+            if (p.notional > cap) revert IRiskModule.CapExceeded(p.market, binding, cap, p.notional);
+        }
+    }
+
+    /// @notice The risk of the account's position in `market` (a zero-size position when it has none).
+    function positionRisk(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market
+    ) external view returns (IRiskModule.PositionRisk memory) {
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, false, 0, 0);
+        if (!a.valid) revert IRiskModule.PriceInvalid(address(s.markets[market].feed), IRiskModule.PriceFault.Stale);
+        return _risk(s, engine, a, _positionIn(s, volatility, a, market));
+    }
+
+    /// @notice The account's status and its worst position; price problems give `Status.OracleInvalid`.
+    function accountStatus(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account
+    ) external view returns (IRiskModule.AccountStatus memory status) {
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, false, 0, 0);
+        status.equity = a.equity;
+        if (!a.valid) {
+            status.status = IRiskModule.Status.OracleInvalid;
+            return status;
+        }
+        bool over;
+        for (uint256 i; i < a.positions.length; ++i) {
+            IRiskModule.PositionRisk memory risk = _risk(s, engine, a, a.positions[i]);
+            uint256 ratio = risk.cap == 0 ? type(uint256).max : Math.mulDiv(risk.notional, _WAD, risk.cap);
+            bool breach = risk.deleverageNotional != 0;
+            // The worst position is the most over-cap breach, else the highest notional / cap.
+            if (i == 0 || (breach && !over) || (breach == over && ratio > status.ratio)) {
+                status.worst = risk;
+                status.ratio = ratio;
+                over = over || breach;
+            }
+        }
+        status.status = over ? IRiskModule.Status.OverCap : IRiskModule.Status.Healthy;
+    }
+
+    /// @notice The deleverage of `account` in `market`: evaluated at the Chainlink price and, when the pool
+    /// TWAP diverges from it, also at the TWAP, keeping the larger breach; limited by the rolling window.
+    /// With `mustAct` it reverts when there is nothing to do, otherwise it returns `ok = false`.
+    function plan(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market,
+        bool mustAct
+    ) external view returns (bool ok, DeleveragePlan memory p) {
+        if (!s.marketMeta[market].listed) revert IRiskModule.MarketNotListed(market);
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, false, 0, 0);
+        if (!a.valid) {
+            if (mustAct) revert IRiskModule.PriceInvalid(address(config.feed), IRiskModule.PriceFault.Stale);
+            return (false, p);
+        }
+        p = _breach(s, engine, volatility, a, market);
+        uint256 twapPrice = s.depth[market].twapPrice;
+        if (twapPrice != 0 && _diverges(p.position.price, twapPrice, config.maxDeviation)) {
+            EvaluatedAccount memory atTwap = _evaluate(s, engine, volatility, account, false, market, twapPrice);
+            DeleveragePlan memory alternative = _breach(s, engine, volatility, atTwap, market);
+            if (alternative.notional > p.notional) p = alternative;
+        }
+        if (p.notional == 0) {
+            if (mustAct) revert IRiskModule.NothingToDeleverage(account, market, p.position.notional, p.cap);
+            return (false, p);
+        }
+        (uint256 remaining, uint256 capacity) = windowRemaining(s, market);
+        if (remaining == 0) {
+            if (mustAct) revert IRiskModule.DeleverageWindowExhausted(market, capacity);
+            return (false, p);
+        }
+        if (p.notional > remaining) p.notional = remaining;
+        p.sizeDelta = Math.min(
+            Math.mulDiv(p.notional, _WAD, p.position.price, Math.Rounding.Ceil),
+            _abs(p.position.size)
+        );
+        p.keeperFee = Math.min(Math.mulDiv(p.notional, config.keeperFeeRate, _WAD), config.keeperFeeMax);
+        ok = true;
+    }
+
+    /// @notice What the market's rolling deleverage window still allows, and its capacity `rho * D(s_max)`.
+    /// @dev A leaky bucket of size `B = capacity / 2` draining at `B / window` per second: in any interval of
+    /// length `window` at most `B` (a full bucket) plus `B` (what drained) is added, so no rolling window
+    /// ever sees more than the capacity. `D` is the smaller of the two directions' depths.
+    function windowRemaining(
+        RiskState storage s,
+        uint256 market
+    ) public view returns (uint256 remaining, uint256 capacity) {
+        IRiskModule.DepthState storage depth = s.depth[market];
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        capacity = Math.mulDiv(Math.min(depth.down, depth.up), config.rho, _WAD);
+        uint256 bucket = capacity / 2;
+        Window memory window = s.windows[market];
+        uint256 drained = Math.mulDiv(bucket, block.timestamp - window.updatedAt, config.deleverageWindow);
+        uint256 level = window.level > drained ? window.level - drained : 0;
+        remaining = bucket > level ? bucket - level : 0;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    function _evaluate(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        bool strict,
+        uint256 overrideMarket,
+        uint256 overridePrice
+    ) private view returns (EvaluatedAccount memory a) {
+        IMarginEngine.AccountSnapshot memory snapshot = engine.accountSnapshot(account);
+        a.valid = true;
+        a.positions = new EvaluatedPosition[](snapshot.positions.length);
+        int256 pnl = snapshot.adjustments;
+        for (uint256 i; i < snapshot.positions.length; ++i) {
+            IMarginEngine.PositionSnapshot memory position = snapshot.positions[i];
+            (bool ok, uint256 price) = position.market == overrideMarket && overridePrice != 0
+                ? (true, overridePrice)
+                : _marketPrice(s, position.market, strict);
+            if (!ok) {
+                a.valid = false;
+                return a;
+            }
+            EvaluatedPosition memory p = _position(s, volatility, position.market, position.size, price, strict);
+            a.positions[i] = p;
+            a.requirement += p.requirement;
+            a.notional += p.notional;
+            pnl += _pnlDown(position.size, price, position.entryPrice);
+        }
+        for (uint256 i; i < snapshot.collateral.length; ++i) {
+            if (!_addCollateral(s, volatility, a, snapshot.collateral[i], strict)) {
+                a.valid = false;
+                return a;
+            }
+        }
+        a.equity = int256(a.collateralValue) + pnl;
+    }
+
+    function _position(
+        RiskState storage s,
+        IVolatilityOracle volatility,
+        uint256 market,
+        int256 size,
+        uint256 price,
+        bool strict
+    ) private view returns (EvaluatedPosition memory p) {
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        (uint256 sigma, bool stale) = volatility.getVolatility(address(config.feed));
+        if (strict && stale) revert IRiskModule.VolatilityStale(address(config.feed));
+        uint256 stressed = RiskMath.stressedMoveUp(sigma, config.horizon, config.z);
+        p.market = market;
+        p.size = size;
+        p.price = price;
+        p.sigma = sigma;
+        p.notional = Math.mulDiv(_abs(size), price, _WAD, Math.Rounding.Ceil);
+        // A new position (size zero) is stressed in the worse direction, as a short.
+        p.x = RiskMath.adverseMoveUp(stressed, size > 0);
+        p.requirement = RiskMath.stressedRequirementUp(p.notional, config.maintenanceMargin, p.x);
+    }
+
+    function _addCollateral(
+        RiskState storage s,
+        IVolatilityOracle volatility,
+        EvaluatedAccount memory a,
+        IMarginEngine.CollateralBalance memory balance,
+        bool strict
+    ) private view returns (bool) {
+        CollateralMeta memory meta = s.collateralMeta[balance.asset];
+        if (!meta.listed) revert IRiskModule.CollateralNotListed(balance.asset);
+        IRiskModule.CollateralConfig storage config = s.collaterals[balance.asset];
+        AggregatorV3Interface feed = config.feed;
+        (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(
+            feed,
+            config.maxPriceAge,
+            strict
+        );
+        if (!ok) {
+            if (strict) revert IRiskModule.PriceInvalid(address(feed), fault);
+            return false;
+        }
+        uint256 value = Math.mulDiv(
+            balance.amount * 10 ** (18 - meta.tokenDecimals),
+            answer * 10 ** (18 - meta.feedDecimals),
+            _WAD
+        );
+        uint256 haircut = config.baseHaircut;
+        uint256 volZ = config.volZ;
+        if (volZ != 0) {
+            (uint256 sigma, bool stale) = volatility.getVolatility(address(feed));
+            if (strict && stale) revert IRiskModule.VolatilityStale(address(feed));
+            haircut = RiskMath.ownVolHaircutUp(haircut, sigma, config.volHorizon, volZ);
+        }
+        uint256 adjusted = RiskMath.haircutValueDown(value, haircut);
+        a.collateralValue += adjusted;
+        a.tierCapacity += Math.mulDiv(adjusted, s.tierLeverage[config.tier], _WAD);
+        return true;
+    }
+
+    /// @dev The market's Chainlink price in WAD. Strict reads also require a fresh depth state and a price
+    /// within `maxDeviation` of the pool TWAP, and revert on any failure.
+    function _marketPrice(
+        RiskState storage s,
+        uint256 market,
+        bool strict
+    ) private view returns (bool ok, uint256 price) {
+        MarketMeta memory meta = s.marketMeta[market];
+        if (!meta.listed) revert IRiskModule.MarketNotListed(market);
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        IRiskModule.PriceFault fault;
+        uint256 answer;
+        (ok, fault, answer) = ChainlinkReader.read(config.feed, config.maxPriceAge, strict);
+        if (!ok) {
+            if (strict) revert IRiskModule.PriceInvalid(address(config.feed), fault);
+            return (false, 0);
+        }
+        price = answer * 10 ** (18 - meta.feedDecimals);
+        if (strict) {
+            IRiskModule.DepthState storage depth = s.depth[market];
+            uint256 updatedAt = depth.updatedAt;
+            if (updatedAt == 0 || block.timestamp - updatedAt > config.depthMaxAge) {
+                revert IRiskModule.DepthStale(market, updatedAt);
+            }
+            uint256 twapPrice = depth.twapPrice;
+            if (_diverges(price, twapPrice, config.maxDeviation)) {
+                revert IRiskModule.PriceDivergence(market, price, twapPrice);
+            }
+        }
+    }
+
+    /// @dev The cap of position `p` and the binding bound.
+    function _cap(
+        RiskState storage s,
+        IMarginEngine engine,
+        EvaluatedAccount memory a,
+        EvaluatedPosition memory p
+    ) private view returns (uint256 cap, Bound binding) {
+        IRiskModule.MarketConfig storage config = s.markets[p.market];
+        IRiskModule.DepthState storage depth = s.depth[p.market];
+        bool isLong = p.size > 0;
+        uint256 depthSide =
+            p.size == 0
+                ? Math.min(depth.down, depth.up)
+                : isLong
+                    ? depth.down
+                    : depth.up;
+        (uint256 longSize, uint256 shortSize) = engine.openInterest(p.market);
+        RiskMath.CapInput memory input;
+        input.equity = a.equity;
+        input.otherRequirement = a.requirement - p.requirement;
+        input.sigma = p.sigma;
+        input.horizon = config.horizon;
+        input.z = config.z;
+        input.m = config.maintenanceMargin;
+        input.isLong = isLong;
+        input.sigmaTarget = config.sigmaTarget;
+        input.depth = depthSide;
+        input.kappa = config.kappa;
+        input.oiCap = RiskMath.openInterestCapDown(
+            isLong ? config.oiCapLong : config.oiCapShort,
+            depthSide,
+            config.kappaOI
+        );
+        // The engine's open interest includes this position; a new position adds to the short side.
+        input.oiSide = Math.max(
+            Math.mulDiv(isLong ? longSize : shortSize, p.price, _WAD, Math.Rounding.Ceil),
+            p.notional
+        );
+        input.current = p.notional;
+        input.tierCapacity = _tierBound(a, p);
+        input.greeksBound = type(uint256).max;
+        uint256[BOUND_COUNT] memory bounds;
+        (cap, binding, bounds) = RiskMath.positionCapDown(input);
+    }
+
+    /// @dev Collateral-backed leverage capacity, scaled down by losses, less the other positions' notional.
+    function _tierBound(EvaluatedAccount memory a, EvaluatedPosition memory p) private pure returns (uint256) {
+        if (a.equity <= 0 || a.collateralValue == 0) return 0;
+        uint256 capacity =
+            uint256(a.equity) >= a.collateralValue
+                ? a.tierCapacity
+                : Math.mulDiv(a.tierCapacity, uint256(a.equity), a.collateralValue);
+        uint256 others = a.notional - p.notional;
+        return capacity > others ? capacity - others : 0;
+    }
+
+    function _risk(
+        RiskState storage s,
+        IMarginEngine engine,
+        EvaluatedAccount memory a,
+        EvaluatedPosition memory p
+    ) private view returns (IRiskModule.PositionRisk memory) {
+        (uint256 cap, Bound binding) = _cap(s, engine, a, p);
+        IRiskModule.MarketConfig storage config = s.markets[p.market];
+        return
+            IRiskModule.PositionRisk({
+                market: p.market,
+                size: p.size,
+                price: p.price,
+                notional: p.notional,
+                cap: cap,
+                binding: binding,
+                deleverageNotional: RiskMath.deleverageAmountUp(p.notional, cap, config.tauTrigger, config.tauTarget)
+            });
+    }
+
+    function _breach(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        EvaluatedAccount memory a,
+        uint256 market
+    ) private view returns (DeleveragePlan memory p) {
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        p.position = _positionIn(s, volatility, a, market);
+        (p.cap, p.binding) = _cap(s, engine, a, p.position);
+        p.notional = RiskMath.deleverageAmountUp(p.position.notional, p.cap, config.tauTrigger, config.tauTarget);
+    }
+
+    function _positionIn(
+        RiskState storage s,
+        IVolatilityOracle volatility,
+        EvaluatedAccount memory a,
+        uint256 market
+    ) private view returns (EvaluatedPosition memory) {
+        for (uint256 i; i < a.positions.length; ++i) {
+            if (a.positions[i].market == market) return a.positions[i];
+        }
+        (bool ok, uint256 price) = _marketPrice(s, market, false);
+        if (!ok) revert IRiskModule.PriceInvalid(address(s.markets[market].feed), IRiskModule.PriceFault.Stale);
+        return _position(s, volatility, market, 0, price, false);
+    }
+
+    function _checkSequencer(RiskState storage s) private view {
+        address feed = s.sequencerFeed;
+        if (feed == address(0)) return;
+        try AggregatorV3Interface(feed).latestRoundData() returns (
+            uint80,
+            int256 answer,
+            uint256 startedAt,
+            uint256,
+            uint80
+        ) {
+            if (answer != 0) revert IRiskModule.SequencerDown();
+            uint256 graceEndsAt = startedAt + s.sequencerGrace;
+            if (block.timestamp < graceEndsAt) revert IRiskModule.SequencerGracePeriod(graceEndsAt);
+        } catch {
+            revert IRiskModule.SequencerDown();
+        }
+    }
+
+    /// @dev Unrealized PnL `size * (price - entry)`, rounded towards negative infinity.
+    function _pnlDown(int256 size, uint256 price, uint256 entry) private pure returns (int256) {
+        if (size == 0) return 0;
+        uint256 amount = _abs(size);
+        bool gain = (size > 0) == (price >= entry);
+        uint256 move = price >= entry ? price - entry : entry - price;
+        return
+            gain
+                ? int256(Math.mulDiv(amount, move, _WAD))
+                : -int256(Math.mulDiv(amount, move, _WAD, Math.Rounding.Ceil));
+    }
+
+    function _diverges(uint256 price, uint256 anchor, uint256 maxDeviation) private pure returns (bool) {
+        if (anchor == 0) return true;
+        uint256 gap = price > anchor ? price - anchor : anchor - price;
+        return gap * _WAD > anchor * maxDeviation;
+    }
+
+    function _abs(int256 value) private pure returns (uint256) {
+        return value >= 0 ? uint256(value) : uint256(-value);
+    }
+}

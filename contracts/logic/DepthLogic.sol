@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {DepthMath} from "../libraries/DepthMath.sol";
+import {PoolReader} from "../libraries/PoolReader.sol";
+import {MarketMeta, RiskState} from "./RiskState.sol";
+
+/// @title DepthLogic
+/// @notice Refreshes a market's depth state from its reference Uniswap V3 pool (RISK-MODEL.md section 5).
+/// @dev A linked library called by DELEGATECALL with the module's `RiskState`. Two readings:
+/// - constant-L depth from the TWAP tick and harmonic-mean liquidity over `twapWindow` (cannot be moved
+///   inside one transaction, but NOT conservative on concentrated pools);
+/// - a tick walk from the TWAP tick over initialized ticks out to `maxSlippage` both ways (conservative, but
+///   reads spot-state liquidity). It refuses to run while the spot price is more than `maxDeviation` from the
+///   TWAP, and reverts rather than record a truncated reading.
+/// The walk enters the state through asymmetric smoothing: a lower reading applies at once; a higher one
+/// moves the state towards `min(reading, the last reading from an earlier block)` by at most
+/// `depthRisePerHour` per hour, so liquidity added and removed inside one transaction never raises it.
+/// The depth used by the bounds is `min(smoothed walk, constant-L)`, per direction.
+library DepthLogic {
+    using SafeCast for uint256;
+
+    uint256 private constant _WAD = 1e18;
+
+    /// @notice Refreshes the depth state of `market`; see `IRiskModule.refreshDepth`.
+    function refresh(RiskState storage s, uint256 market) external returns (uint256 down, uint256 up) {
+        MarketMeta memory meta = s.marketMeta[market];
+        if (!meta.listed) revert IRiskModule.MarketNotListed(market);
+        IRiskModule.MarketConfig memory config = s.markets[market];
+        (bool ok, int24 twapTick, uint256 meanLiquidity) = PoolReader.twap(config.pool, config.twapWindow);
+        if (!ok) revert IRiskModule.PoolObserveFailed(market);
+        (, int24 spotTick, , , , , ) = config.pool.slot0();
+        uint256 g = DepthMath.sqrtQuotePerBaseDown(twapTick, config.baseIsToken0);
+        _checkSpot(market, config, spotTick, twapTick, g);
+
+        (uint256 readDown, uint256 readUp) = _walk(config, meta, spotTick, twapTick);
+        IRiskModule.DepthState storage state = s.depth[market];
+        bool sameBlock = state.readBlock == block.number;
+        uint256 elapsed = block.timestamp - state.updatedAt;
+        uint256 walkDown = _smooth(
+            state.walkDown,
+            readDown,
+            sameBlock ? state.walkDown : state.readDown,
+            elapsed,
+            config.depthRisePerHour
+        );
+        uint256 walkUp = _smooth(
+            state.walkUp,
+            readUp,
+            sameBlock ? state.walkUp : state.readUp,
+            elapsed,
+            config.depthRisePerHour
+        );
+        down = Math.min(walkDown, _constantDepth(config, meta, meanLiquidity, g, true));
+        up = Math.min(walkUp, _constantDepth(config, meta, meanLiquidity, g, false));
+        uint256 twapPrice = DepthMath.basePrice(g, meta.baseDecimals, meta.quoteDecimals);
+        s.depth[market] = IRiskModule.DepthState({
+            down: down.toUint128(),
+            up: up.toUint128(),
+            walkDown: walkDown.toUint128(),
+            walkUp: walkUp.toUint128(),
+            readDown: readDown.toUint128(),
+            readUp: readUp.toUint128(),
+            twapPrice: twapPrice.toUint128(),
+            updatedAt: uint40(block.timestamp),
+            readBlock: uint64(block.number)
+        });
+        emit IRiskModule.DepthRefreshed(market, down, up, readDown, readUp, twapPrice);
+    }
+
+    /// @dev Tick-walk readings down and up from the TWAP tick, WAD USD.
+    function _walk(
+        IRiskModule.MarketConfig memory config,
+        MarketMeta memory meta,
+        int24 spotTick,
+        int24 twapTick
+    ) private view returns (uint256 readDown, uint256 readUp) {
+        PoolReader.Walk memory walk = PoolReader.Walk({
+            pool: config.pool,
+            spacing: config.pool.tickSpacing(),
+            baseIsToken0: config.baseIsToken0,
+            maxSteps: config.maxWalkSteps,
+            steps: 0
+        });
+        uint256 liquidity = PoolReader.liquidityAt(walk, spotTick, config.pool.liquidity(), twapTick);
+        readDown = DepthMath.quoteToWad(
+            PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, true),
+            meta.quoteDecimals
+        );
+        readUp = DepthMath.quoteToWad(
+            PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, false),
+            meta.quoteDecimals
+        );
+    }
+
+    function _constantDepth(
+        IRiskModule.MarketConfig memory config,
+        MarketMeta memory meta,
+        uint256 liquidity,
+        uint256 g,
+        bool down
+    ) private pure returns (uint256) {
+        return
+            DepthMath.quoteToWad(
+                DepthMath.constantLiquidityDepth(liquidity, g, config.maxSlippage, down),
+                meta.quoteDecimals
+            );
+    }
+
+    /// @dev Asymmetric smoothing: a lower reading applies at once; a higher one moves towards
+    /// `min(reading, confirmation)` by at most `risePerHour` of the current value per hour (at once from zero).
+    function _smooth(
+        uint256 current,
+        uint256 reading,
+        uint256 confirmation,
+        uint256 elapsed,
+        uint256 risePerHour
+    ) private pure returns (uint256) {
+        if (reading <= current) return reading;
+        uint256 target = Math.min(reading, confirmation);
+        if (target <= current) return current;
+        if (current == 0) return target;
+        return Math.min(target, current + Math.mulDiv(current, risePerHour * elapsed, _WAD * 1 hours));
+    }
+
+    /// @dev Reverts when the spot price is more than `maxDeviation` from the TWAP price (prices are g^2).
+    function _checkSpot(
+        uint256 market,
+        IRiskModule.MarketConfig memory config,
+        int24 spotTick,
+        int24 twapTick,
+        uint256 g
+    ) private pure {
+        uint256 spot = DepthMath.sqrtQuotePerBaseDown(spotTick, config.baseIsToken0);
+        uint256 ratio = Math.mulDiv(spot, spot, g);
+        ratio = Math.mulDiv(ratio, _WAD, g);
+        uint256 gap = ratio > _WAD ? ratio - _WAD : _WAD - ratio;
+        if (gap > config.maxDeviation) revert IRiskModule.PoolSpotDeviates(market, spotTick, twapTick);
+    }
+}
