@@ -74,10 +74,11 @@ describe("publishRounds (price path -> Chainlink rounds)", () => {
   });
 
   it("honours a custom deviation threshold", () => {
-    const path = prices([0, 100], [60, 100.4], [120, 100.5], [180, 101.1], [240, 99.99]);
-    // 100.4 -> 100.5 is 0.0996 %: under 0.1 %, measured from the last published answer.
-    expect(answers(publishRounds(path, { deviation: 0.001 }))).to.deep.equal([100, 100.4, 101.1, 99.99]);
-    expect(answers(publishRounds(path, { deviation: 0.0105 }))).to.deep.equal([100, 101.1]); // 101.1 -> 99.99 is 1.098 %
+    const path = prices([0, 100], [60, 100.4], [120, 100.5], [180, 101.1], [240, 100.2]);
+    // At 0.1 %: 100.4 -> 100.5 is 0.0996 %, under the threshold measured from the last published answer.
+    expect(answers(publishRounds(path, { deviation: 0.001 }))).to.deep.equal([100, 100.4, 101.1, 100.2]);
+    // At 1 %: only 100 -> 101.1 (1.1 %); 101.1 -> 100.2 is 0.89 %.
+    expect(answers(publishRounds(path, { deviation: 0.01 }))).to.deep.equal([100, 101.1]);
   });
 
   it("publishes a heartbeat every hour on a flat path, even across a 10-hour gap with no data", () => {
