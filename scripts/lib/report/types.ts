@@ -1,0 +1,59 @@
+/**
+ * The data of a simulation report (`renderReport`). Amounts are in quote units (USD), times in unix
+ * seconds. The HTML embeds this object verbatim as JSON, so a reader can extract it again.
+ */
+
+/** The outcome of one policy over the whole path. */
+export interface PolicySummary {
+  policy: string;
+  badDebt: number;
+  liquidations: number;
+  liquidatedNotional: number;
+  deleverages: number;
+  deleveragedNotional: number;
+  blockedIncreases: number;
+  maxPoolImpact: number;
+  calmCapacity: number;
+  finalEquity: number;
+}
+
+export interface Summary {
+  /** The price path: its file, number of steps, first and last price, and max drawdown of the close (a fraction). */
+  path: { file: string; steps: number; start: number; end: number; maxDrawdown: number };
+  policies: PolicySummary[];
+  seed: number;
+  params: Record<string, unknown>;
+}
+
+/** The state of one policy at one step. */
+export interface SeriesPoint {
+  t: number;
+  price: number;
+  openInterest: number;
+  /** Aggregate cap, for policies that have one. */
+  cap?: number;
+  /** Cumulative bad debt so far. */
+  badDebt: number;
+  /** Bound name -> number of positions bound by it, for policies that report it. */
+  binding?: Record<string, number>;
+}
+
+export interface PolicyEvent {
+  t: number;
+  kind: "liquidation" | "deleverage";
+  notional: number;
+  account?: string;
+}
+
+export interface PolicySeries {
+  policy: string;
+  points: SeriesPoint[];
+  events: PolicyEvent[];
+}
+
+export interface ReportData {
+  title: string;
+  subtitle?: string;
+  summary: Summary;
+  series: PolicySeries[];
+}
