@@ -13,7 +13,8 @@ import {SD59x18, exp} from "@prb/math/src/SD59x18.sol";
 /// move of the base price down by `s` ends at `g·sqrt(1 - s)`, up by `s` at `g·sqrt(1 + s)`.
 /// Every depth rounds down, and `g` itself is computed with PRB's `exp` of `±tick·ln(1.0001)/2` and then
 /// reduced by `_SAFETY` (1e-9 relative), which covers the constant's and `exp`'s error, so that no depth is
-/// above the amount an actual swap achieves. Domain: `|tick·ln(1.0001)/2| <= 41` (raw quote per raw base in
+/// above the amount an actual swap achieves; they are within 1e-8 of exact for `g >= 1e-6` (coarser below,
+/// where the 1-wei resolution of `g` dominates, but never above exact). Domain: `|tick·ln(1.0001)/2| <= 41` (raw quote per raw base in
 /// [1e-36, 1e36]), liquidity < 2^128, quote decimals <= 18.
 library DepthMath {
     /// @notice The tick's `g` falls outside the domain.

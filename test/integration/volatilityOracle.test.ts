@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 
 import { VolatilityEstimator } from "../../scripts/lib/riskMath.js";
-import { answer, deployFeed, type Feed, MissingRound, proxyRoundId, switchAggregator } from "../helpers/chainlink.js";
+import { answer, deployFeed, type Feed, MissingRound, proxyRoundId, switchAggregator } from "../../scripts/lib/chainlink/feeds.js";
 import { close, fromWad } from "../helpers/numbers.js";
 import VolatilityOracleModule from "../../deploy/modules/VolatilityOracle.js";
 import { DEFAULT_FEED_CONFIG, deployVolatilityOracle } from "../helpers/volatilityOracle.js";

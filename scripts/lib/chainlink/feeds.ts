@@ -1,6 +1,6 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-import type { EACAggregatorProxy, TestOffchainAggregator } from "../../typechain-types/index.js";
+import type { EACAggregatorProxy, TestOffchainAggregator } from "../../../typechain-types/index.js";
 
 /** How a test aggregator answers a read of a round that does not exist (OCR2 zeros, OCR1 revert). */
 export const MissingRound = { ReturnZeros: 0, Revert: 1 } as const;
@@ -41,6 +41,13 @@ export async function switchAggregator(
 /** A proxy round id: `(phaseId << 64) | aggregatorRoundId`. */
 export function proxyRoundId(phase: number, round: number | bigint): bigint {
   return (BigInt(phase) << 64n) | BigInt(round);
+}
+
+/** Publishes a round at `updatedAt` (default: the latest block's time) with `price` in human units. */
+export async function setPrice(feed: Feed, price: number, updatedAt?: number): Promise<void> {
+  const decimals = Number(await feed.aggregator.decimals());
+  const time = updatedAt ?? (await feed.aggregator.runner!.provider!.getBlock("latest"))!.timestamp;
+  await feed.aggregator.transmit(answer(price, decimals), time);
 }
 
 /** A price as the feed's integer answer. */

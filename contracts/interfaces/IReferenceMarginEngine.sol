@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IMarginEngine} from "./IMarginEngine.sol";
+import {IRiskModule} from "./IRiskModule.sol";
+
+/// @title IReferenceMarginEngine
+/// @notice A small cross-margin perpetuals engine that integrates Ballast: the integration example for
+/// protocol teams. A REFERENCE, NOT A PRODUCTION ENGINE: no funding, no trading fees, trades execute at the
+/// Chainlink price, and liquidation closes every position of the account at once.
+/// @dev Accounting, in WAD USD unless stated:
+/// - collateral: ERC20 balances per account, valued at their Chainlink price (no engine haircut);
+/// - ledger: a signed USD balance per account holding realized PnL, keeper fees and liquidation bonuses;
+/// - equity = collateral value + ledger + unrealized PnL; requirement = sum of `m * notional`;
+/// - an account with equity below its requirement can be liquidated by anyone: every position is closed at
+///   the oracle price, the liquidator's bonus (`liquidationBonus * closed notional`) moves from the
+///   account's ledger to the liquidator's, and if equity is then negative the account's collateral is
+///   seized and the shortfall is added to `badDebt` (recorded, never hidden).
+/// Integration with the module: every trade that increases a position's size (or flips it) calls
+/// `riskModule.validateIncrease` after its effects; withdrawals call `validateAccount`; reductions, closes
+/// and liquidations never call the module. The module alone may call `reducePosition` (deleverage).
+/// Roles: the owner (two-step transfer) lists collaterals and markets and sets the risk module once. It
+/// cannot move user funds, change balances or positions, or block reductions.
+interface IReferenceMarginEngine is IMarginEngine {
+    /// @notice An engine market.
+    /// @param feed Chainlink price feed of the base asset in USD.
+    /// @param maxPriceAge Oldest round accepted for increases, seconds (reductions accept any positive price).
+    /// @param maintenanceMargin Liquidation boundary `m`, WAD (must equal the module's market `m`).
+    /// @param liquidationBonus Liquidator's share of the closed notional, WAD.
+    struct Market {
+        AggregatorV3Interface feed;
+        uint32 maxPriceAge;
+        uint64 maintenanceMargin;
+        uint64 liquidationBonus;
+    }
+
+    /// @notice An engine collateral.
+    /// @param feed Chainlink price feed of the asset in USD.
+    /// @param maxPriceAge Oldest round accepted for withdrawals, seconds.
+    struct Collateral {
+        AggregatorV3Interface feed;
+        uint32 maxPriceAge;
+    }
+
+    /// @notice An account's margin as the engine sees it, WAD USD.
+    struct Margin {
+        int256 equity;
+        uint256 requirement;
+        uint256 collateralValue;
+        int256 unrealizedPnl;
+        int256 ledger;
+    }
+
+    event CollateralListed(address indexed asset, Collateral collateral);
+    event MarketListed(uint256 indexed market, Market config);
+    event RiskModuleSet(address indexed riskModule);
+    event Deposited(address indexed account, address indexed asset, uint256 amount);
+    event Withdrawn(address indexed account, address indexed asset, uint256 amount);
+
+    /// @notice A position changed (trade, deleverage or liquidation). Keepers follow accounts with it.
+    event PositionChanged(
+        address indexed account, uint256 indexed market, int256 sizeBefore, int256 sizeAfter, uint256 price, int256 realizedPnl
+    );
+
+    /// @notice A keeper fee moved from an account's ledger to the keeper's.
+    event KeeperPaid(address indexed account, address indexed keeper, uint256 fee);
+
+    /// @notice An account was liquidated.
+    event Liquidated(
+        address indexed account, address indexed liquidator, uint256 closedNotional, uint256 bonus, uint256 badDebt
+    );
+
+    error NotRiskModule(address caller);
+    error RiskModuleAlreadySet(address riskModule);
+    error UnknownMarket(uint256 market);
+    error UnknownCollateral(address asset);
+    error InvalidListing(uint256 value);
+    error ZeroAmount();
+    error InsufficientCollateral(address asset, uint256 balance, uint256 amount);
+    error PriceUnavailable(address feed);
+    error BelowMaintenance(int256 equity, uint256 requirement);
+    error NotLiquidatable(int256 equity, uint256 requirement);
+    error ReduceTooLarge(uint256 size, uint256 sizeDelta);
+    error TooManyPositions(uint256 limit);
+
+    /// @notice Lists (or updates the feed of) a collateral asset. Owner only.
+    function listCollateral(address asset, Collateral calldata collateral) external;
+
+    /// @notice Lists (or updates) a market. Owner only.
+    function listMarket(uint256 market, Market calldata config) external;
+
+    /// @notice Sets the risk module, once. Owner only.
+    function setRiskModule(IRiskModule riskModule) external;
+
+    /// @notice Deposits `amount` of a listed collateral from the caller.
+    function deposit(address asset, uint256 amount) external;
+
+    /// @notice Withdraws collateral; the account must stay above maintenance and within every cap.
+    function withdraw(address asset, uint256 amount) external;
+
+    /// @notice Changes the caller's position in `market` by `sizeDelta` (base units WAD, signed) at the
+    /// oracle price. Increases are validated by the risk module after effects; reductions never are.
+    function trade(uint256 market, int256 sizeDelta) external;
+
+    /// @notice Liquidates an account below maintenance. Permissionless; never consults the risk module.
+    function liquidate(address account) external;
+
+    /// @notice The engine's view of an account's margin at current oracle prices.
+    function margin(address account) external view returns (Margin memory);
+
+    /// @notice An account's position in a market.
+    function position(address account, uint256 market) external view returns (int256 size, uint256 entryPrice);
+
+    /// @notice Total bad debt recorded by liquidations, WAD USD.
+    function badDebt() external view returns (uint256);
+
+    /// @notice The risk module (zero until set).
+    function riskModule() external view returns (IRiskModule);
+}

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
+import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
+
+/// @title ReferenceMarginEngine
+/// @notice A REFERENCE cross-margin perpetuals engine integrating Ballast, NOT a production engine. See
+/// `IReferenceMarginEngine` for its accounting, its integration with the risk module and its owner's powers.
+contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    uint256 private constant _WAD = 1e18;
+    /// @dev Bounds the work of snapshots and liquidations.
+    uint256 public constant MAX_POSITIONS = 16;
+    uint256 public constant MAX_COLLATERALS = 8;
+
+    struct MarketState {
+        Market config;
+        uint8 feedDecimals;
+        bool listed;
+        uint256 longSize;
+        uint256 shortSize;
+    }
+
+    struct CollateralState {
+        Collateral config;
+        uint8 feedDecimals;
+        uint8 tokenDecimals;
+        bool listed;
+    }
+
+    struct Position {
+        int256 size;
+        uint256 entryPrice;
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    IRiskModule public riskModule;
+    /// @inheritdoc IReferenceMarginEngine
+    uint256 public badDebt;
+
+    mapping(uint256 market => MarketState state) private _markets;
+    mapping(address asset => CollateralState state) private _collaterals;
+    mapping(address account => mapping(uint256 market => Position position)) private _positions;
+    mapping(address account => uint256[] markets) private _openMarkets;
+    mapping(address account => mapping(address asset => uint256 amount)) private _balances;
+    mapping(address account => address[] assets) private _assets;
+    mapping(address account => int256 ledger) private _ledgers;
+
+    constructor(address owner_) Ownable(owner_) {}
+
+    modifier onlyRiskModule() {
+        if (msg.sender != address(riskModule)) revert NotRiskModule(msg.sender);
+        _;
+    }
+
+    // ---------------------------------------------------------------- owner
+
+    /// @inheritdoc IReferenceMarginEngine
+    function listCollateral(address asset, Collateral calldata collateral) external onlyOwner {
+        if (asset == address(0) || address(collateral.feed) == address(0)) revert InvalidListing(0);
+        uint8 tokenDecimals = IERC20Metadata(asset).decimals();
+        uint8 feedDecimals = collateral.feed.decimals();
+        if (tokenDecimals > 18 || feedDecimals > 18) revert InvalidListing(Math.max(tokenDecimals, feedDecimals));
+        _collaterals[asset] = CollateralState(collateral, feedDecimals, tokenDecimals, true);
+        emit CollateralListed(asset, collateral);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function listMarket(uint256 market, Market calldata config) external onlyOwner {
+        if (address(config.feed) == address(0)) revert InvalidListing(0);
+        if (config.maintenanceMargin == 0 || config.maintenanceMargin > _WAD / 2) {
+            revert InvalidListing(config.maintenanceMargin);
+        }
+        if (config.liquidationBonus > config.maintenanceMargin) revert InvalidListing(config.liquidationBonus);
+        uint8 feedDecimals = config.feed.decimals();
+        if (feedDecimals > 18) revert InvalidListing(feedDecimals);
+        MarketState storage state = _markets[market];
+        state.config = config;
+        state.feedDecimals = feedDecimals;
+        state.listed = true;
+        emit MarketListed(market, config);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function setRiskModule(IRiskModule riskModule_) external onlyOwner {
+        if (address(riskModule) != address(0)) revert RiskModuleAlreadySet(address(riskModule));
+        riskModule = riskModule_;
+        emit RiskModuleSet(address(riskModule_));
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /// @inheritdoc IReferenceMarginEngine
+    function deposit(address asset, uint256 amount) external nonReentrant {
+        if (!_collaterals[asset].listed) revert UnknownCollateral(asset);
+        if (amount == 0) revert ZeroAmount();
+        if (_balances[msg.sender][asset] == 0) {
+            if (_assets[msg.sender].length == MAX_COLLATERALS) revert TooManyPositions(MAX_COLLATERALS);
+            _assets[msg.sender].push(asset);
+        }
+        _balances[msg.sender][asset] += amount;
+        IERC20(asset).safeTransferFrom(msg.sender, address(this), amount);
+        emit Deposited(msg.sender, asset, amount);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function withdraw(address asset, uint256 amount) external nonReentrant {
+        uint256 balance = _balances[msg.sender][asset];
+        if (amount == 0) revert ZeroAmount();
+        if (amount > balance) revert InsufficientCollateral(asset, balance, amount);
+        _setBalance(msg.sender, asset, balance - amount);
+        if (_openMarkets[msg.sender].length != 0) {
+            _requireMaintenance(msg.sender, true);
+            riskModule.validateAccount(msg.sender);
+        }
+        IERC20(asset).safeTransfer(msg.sender, amount);
+        emit Withdrawn(msg.sender, asset, amount);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function trade(uint256 market, int256 sizeDelta) external nonReentrant {
+        if (!_markets[market].listed) revert UnknownMarket(market);
+        if (sizeDelta == 0) revert ZeroAmount();
+        int256 before = _positions[msg.sender][market].size;
+        int256 next = before + sizeDelta;
+        bool increase = _abs(next) > _abs(before) || (before != 0 && next != 0 && (before > 0) != (next > 0));
+        // Increases need a fresh price; reductions accept any positive price so they are never blocked.
+        uint256 price = _price(market, increase);
+        _applyTrade(msg.sender, market, next, price);
+        if (increase) {
+            _requireMaintenance(msg.sender, true);
+            riskModule.validateIncrease(msg.sender, market);
+        }
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function liquidate(address account) external nonReentrant {
+        Margin memory m = _margin(account, false);
+        if (m.equity >= int256(m.requirement)) revert NotLiquidatable(m.equity, m.requirement);
+        uint256 closed;
+        uint256 bonus;
+        uint256[] memory markets = _openMarkets[account];
+        for (uint256 i; i < markets.length; ++i) {
+            uint256 market = markets[i];
+            uint256 price = _price(market, false);
+            closed += Math.mulDiv(_abs(_positions[account][market].size), price, _WAD);
+            bonus += Math.mulDiv(
+                Math.mulDiv(_abs(_positions[account][market].size), price, _WAD),
+                _markets[market].config.liquidationBonus,
+                _WAD
+            );
+            _applyTrade(account, market, 0, price);
+        }
+        _ledgers[account] -= int256(bonus);
+        _ledgers[msg.sender] += int256(bonus);
+        int256 equity = int256(_collateralValue(account, false)) + _ledgers[account];
+        uint256 shortfall;
+        if (equity < 0) {
+            // Insolvent: seize the collateral (it stays in the engine) and record the shortfall as bad debt.
+            shortfall = uint256(-equity);
+            badDebt += shortfall;
+            address[] memory assets = _assets[account];
+            for (uint256 i; i < assets.length; ++i) {
+                _setBalance(account, assets[i], 0);
+            }
+            _ledgers[account] = 0;
+        }
+        emit Liquidated(account, msg.sender, closed, bonus, shortfall);
+    }
+
+    // ---------------------------------------------------------------- risk module
+
+    /// @inheritdoc IMarginEngine
+    function reducePosition(address account, uint256 market, uint256 sizeDelta, address keeper, uint256 keeperFee)
+        external
+        onlyRiskModule
+        nonReentrant
+    {
+        int256 size = _positions[account][market].size;
+        if (sizeDelta > _abs(size)) revert ReduceTooLarge(_abs(size), sizeDelta);
+        int256 next = size > 0 ? size - int256(sizeDelta) : size + int256(sizeDelta);
+        _applyTrade(account, market, next, _price(market, false));
+        _ledgers[account] -= int256(keeperFee);
+        _ledgers[keeper] += int256(keeperFee);
+        emit KeeperPaid(account, keeper, keeperFee);
+    }
+
+    /// @inheritdoc IMarginEngine
+    function accountSnapshot(address account) external view returns (AccountSnapshot memory snapshot) {
+        address[] storage assets = _assets[account];
+        snapshot.collateral = new CollateralBalance[](assets.length);
+        for (uint256 i; i < assets.length; ++i) {
+            snapshot.collateral[i] = CollateralBalance(assets[i], _balances[account][assets[i]]);
+        }
+        uint256[] storage markets = _openMarkets[account];
+        snapshot.positions = new PositionSnapshot[](markets.length);
+        for (uint256 i; i < markets.length; ++i) {
+            Position storage p = _positions[account][markets[i]];
+            snapshot.positions[i] = PositionSnapshot(markets[i], p.size, p.entryPrice);
+        }
+        snapshot.adjustments = _ledgers[account];
+    }
+
+    /// @inheritdoc IMarginEngine
+    function openInterest(uint256 market) external view returns (uint256 longSize, uint256 shortSize) {
+        MarketState storage state = _markets[market];
+        return (state.longSize, state.shortSize);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IReferenceMarginEngine
+    function margin(address account) external view returns (Margin memory) {
+        return _margin(account, false);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function position(address account, uint256 market) external view returns (int256 size, uint256 entryPrice) {
+        Position storage p = _positions[account][market];
+        return (p.size, p.entryPrice);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /// @dev Moves the position to `next` at `price`: realizes PnL on the closed part, averages the entry price
+    /// on the opened part, and keeps open interest and the account's market list current.
+    function _applyTrade(address account, uint256 market, int256 next, uint256 price) private {
+        Position storage p = _positions[account][market];
+        int256 before = p.size;
+        int256 realized;
+        bool flips = before != 0 && next != 0 && (before > 0) != (next > 0);
+        if (before != 0 && (flips || _abs(next) < _abs(before))) {
+            uint256 closedSize = flips ? _abs(before) : _abs(before) - _abs(next);
+            realized = _pnl(before > 0, closedSize, p.entryPrice, price);
+            _ledgers[account] += realized;
+        }
+        if (next == 0) {
+            p.entryPrice = 0;
+        } else if (flips || before == 0) {
+            p.entryPrice = price;
+        } else if (_abs(next) > _abs(before)) {
+            p.entryPrice = (_abs(before) * p.entryPrice + (_abs(next) - _abs(before)) * price) / _abs(next);
+        }
+        p.size = next;
+        MarketState storage state = _markets[market];
+        if (before > 0) state.longSize -= uint256(before);
+        else state.shortSize -= _abs(before);
+        if (next > 0) state.longSize += uint256(next);
+        else state.shortSize += _abs(next);
+        if (before == 0 && next != 0) {
+            if (_openMarkets[account].length == MAX_POSITIONS) revert TooManyPositions(MAX_POSITIONS);
+            _openMarkets[account].push(market);
+        } else if (before != 0 && next == 0) {
+            _remove(_openMarkets[account], market);
+        }
+        emit PositionChanged(account, market, before, next, price, realized);
+    }
+
+    function _margin(address account, bool fresh) private view returns (Margin memory m) {
+        m.collateralValue = _collateralValue(account, fresh);
+        m.ledger = _ledgers[account];
+        uint256[] storage markets = _openMarkets[account];
+        for (uint256 i; i < markets.length; ++i) {
+            uint256 market = markets[i];
+            Position storage p = _positions[account][market];
+            uint256 price = _price(market, fresh);
+            m.unrealizedPnl += _pnl(p.size > 0, _abs(p.size), p.entryPrice, price);
+            m.requirement += Math.mulDiv(
+                Math.mulDiv(_abs(p.size), price, _WAD), _markets[market].config.maintenanceMargin, _WAD
+            );
+        }
+        m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl;
+    }
+
+    function _requireMaintenance(address account, bool fresh) private view {
+        Margin memory m = _margin(account, fresh);
+        if (m.equity < int256(m.requirement)) revert BelowMaintenance(m.equity, m.requirement);
+    }
+
+    function _collateralValue(address account, bool fresh) private view returns (uint256 value) {
+        address[] storage assets = _assets[account];
+        for (uint256 i; i < assets.length; ++i) {
+            CollateralState storage c = _collaterals[assets[i]];
+            (bool ok,, uint256 answer) =
+                ChainlinkReader.read(c.config.feed, fresh ? c.config.maxPriceAge : type(uint256).max, false);
+            if (!ok) revert PriceUnavailable(address(c.config.feed));
+            value += Math.mulDiv(
+                _balances[account][assets[i]] * 10 ** (18 - c.tokenDecimals), answer * 10 ** (18 - c.feedDecimals), _WAD
+            );
+        }
+    }
+
+    /// @dev The market price in WAD: fresh for increases, any positive round otherwise.
+    function _price(uint256 market, bool fresh) private view returns (uint256) {
+        MarketState storage state = _markets[market];
+        (bool ok,, uint256 answer) =
+            ChainlinkReader.read(state.config.feed, fresh ? state.config.maxPriceAge : type(uint256).max, false);
+        if (!ok) revert PriceUnavailable(address(state.config.feed));
+        return answer * 10 ** (18 - state.feedDecimals);
+    }
+
+    function _setBalance(address account, address asset, uint256 amount) private {
+        _balances[account][asset] = amount;
+        if (amount == 0) _removeAddress(_assets[account], asset);
+    }
+
+    function _pnl(bool isLong, uint256 size, uint256 entry, uint256 price) private pure returns (int256) {
+        int256 move = int256(price) - int256(entry);
+        int256 pnl = int256(Math.mulDiv(size, _abs(move), _WAD));
+        return (move >= 0) == isLong ? pnl : -pnl;
+    }
+
+    function _remove(uint256[] storage list, uint256 value) private {
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == value) {
+                list[i] = list[list.length - 1];
+                list.pop();
+                return;
+            }
+        }
+    }
+
+    function _removeAddress(address[] storage list, address value) private {
+        for (uint256 i; i < list.length; ++i) {
+            if (list[i] == value) {
+                list[i] = list[list.length - 1];
+                list.pop();
+                return;
+            }
+        }
+    }
+
+    function _abs(int256 value) private pure returns (uint256) {
+        return value >= 0 ? uint256(value) : uint256(-value);
+    }
+}

@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { network } from "hardhat";
+
+import { propertySeed } from "../helpers/numbers.js";
+
+/**
+ * DepthMath against exact arithmetic (1,000 inputs each): `g = 1.0001^(±tick/2)` is never above the exact
+ * value and within 1e-8 of it; constant-liquidity depths are never above the exact closed form
+ * `L·g·(1 − sqrt(1 − s))` / `L·g·(sqrt(1 + s) − 1)` and within 1e-8 of it.
+ */
+const RUNS = 1000;
+const { ethers } = await network.create();
+const harness = await ethers.deployContract("DepthMathHarness");
+
+/** 1.0001^(tick/2) as a float with relative error ~1e-15. */
+const exactG = (tick: number, baseIsToken0: boolean): number => Math.exp(((baseIsToken0 ? tick : -tick) * Math.log1p(1e-4)) / 2);
+
+describe("DepthMath differential (1,000 inputs each, never above exact, rel 1e-8)", () => {
+  it("sqrtQuotePerBaseDown is a lower bound of 1.0001^(±tick/2) within 1e-8", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -800_000, max: 800_000 }), fc.boolean(), async (tick, baseIsToken0) => {
+        const g = Number(await harness.sqrtQuotePerBaseDown(tick, baseIsToken0)) / 1e18;
+        const exact = exactG(tick, baseIsToken0);
+        expect(g <= exact * (1 + 1e-14), `g ${g} above exact ${exact} at tick ${tick}`).to.equal(true);
+        // Tightness only where 1 wei of resolution is below 1e-8 of the value (g >= 1e-6).
+        if (exact >= 1e-6) expect(g >= exact * (1 - 1e-8), `g ${g} too far below ${exact}`).to.equal(true);
+      }),
+      { numRuns: RUNS, seed: propertySeed() },
+    );
+  });
+
+  it("constantLiquidityDepth never exceeds the exact closed form, down or up", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.bigInt({ min: 10n ** 6n, max: 10n ** 30n }),
+        // g from 1e-6 (a base worth 1e-12 quote units per raw unit) up: below it, the 1-wei resolution of g
+        // alone exceeds 1e-8 (depths stay below the exact value, only less tight).
+        fc.bigInt({ min: 10n ** 12n, max: 10n ** 24n }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.boolean(),
+        async (liquidity, g, slippageBps, down) => {
+          const s = slippageBps / 1000;
+          const depth = Number(await harness.constantLiquidityDepth(liquidity, g, BigInt(slippageBps) * 10n ** 15n, down));
+          const exact = (Number(liquidity) * Number(g) * (down ? 1 - Math.sqrt(1 - s) : Math.sqrt(1 + s) - 1)) / 1e18;
+          expect(depth <= exact * (1 + 1e-12) + 1, `depth ${depth} above ${exact}`).to.equal(true);
+          expect(depth >= exact * (1 - 1e-8) - 2).to.equal(true);
+        },
+      ),
+      { numRuns: RUNS, seed: propertySeed() },
+    );
+  });
+
+  it("basePrice turns g into quote per base in human units (ETH at 3,000 USDC as token1 of USDC/WETH)", async () => {
+    // USDC (6 decimals) is token0, WETH (18) token1: raw quote per raw base = 3000e6 / 1e18.
+    const g = BigInt(Math.round(Math.sqrt((3000 * 1e6) / 1e18) * 1e18));
+    const price = Number(await harness.basePrice(g, 18, 6)) / 1e18;
+    expect(Math.abs(price - 3000)).to.be.lessThan(1e-6);
+  });
+});
