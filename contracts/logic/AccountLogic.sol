@@ -224,11 +224,7 @@ library AccountLogic {
         if (!meta.listed) revert IRiskModule.CollateralNotListed(balance.asset);
         IRiskModule.CollateralConfig storage config = s.collaterals[balance.asset];
         AggregatorV3Interface feed = config.feed;
-        (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(
-            feed,
-            config.maxPriceAge,
-            strict
-        );
+        (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(feed, config.maxPriceAge, ChainlinkReader.levelFor(strict));
         if (!ok) {
             if (strict) revert IRiskModule.PriceInvalid(address(feed), fault);
             return false;
@@ -263,7 +259,7 @@ library AccountLogic {
         IRiskModule.MarketConfig storage config = s.markets[market];
         IRiskModule.PriceFault fault;
         uint256 answer;
-        (ok, fault, answer) = ChainlinkReader.read(config.feed, config.maxPriceAge, strict);
+        (ok, fault, answer) = ChainlinkReader.read(config.feed, config.maxPriceAge, ChainlinkReader.levelFor(strict));
         if (!ok) {
             if (strict) revert IRiskModule.PriceInvalid(address(config.feed), fault);
             return (false, 0);
