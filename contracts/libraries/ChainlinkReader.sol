@@ -23,12 +23,18 @@ library ChainlinkReader {
     /// @return ok Whether the round passed.
     /// @return fault What failed (meaningless when `ok`).
     /// @return answer The raw answer, in the feed's decimals.
-    function read(AggregatorV3Interface feed, uint256 maxAge, Level level)
-        internal
-        view
-        returns (bool ok, IRiskModule.PriceFault fault, uint256 answer)
-    {
-        try feed.latestRoundData() returns (uint80 roundId, int256 value, uint256, uint256 updatedAt, uint80 answeredIn) {
+    function read(
+        AggregatorV3Interface feed,
+        uint256 maxAge,
+        Level level
+    ) internal view returns (bool ok, IRiskModule.PriceFault fault, uint256 answer) {
+        try feed.latestRoundData() returns (
+            uint80 roundId,
+            int256 value,
+            uint256,
+            uint256 updatedAt,
+            uint80 answeredIn
+        ) {
             if (value <= 0) return (false, IRiskModule.PriceFault.NonPositive, 0);
             if (level != Level.Positive) {
                 if (updatedAt > block.timestamp) return (false, IRiskModule.PriceFault.FutureTimestamp, 0);

@@ -228,7 +228,11 @@ library AccountLogic {
         if (!meta.listed) revert IRiskModule.CollateralNotListed(balance.asset);
         IRiskModule.CollateralConfig storage config = s.collaterals[balance.asset];
         AggregatorV3Interface feed = config.feed;
-        (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(feed, config.maxPriceAge, ChainlinkReader.levelFor(strict));
+        (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(
+            feed,
+            config.maxPriceAge,
+            ChainlinkReader.levelFor(strict)
+        );
         if (!ok) {
             if (strict) revert IRiskModule.PriceInvalid(address(feed), fault);
             return false;

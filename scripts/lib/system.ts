@@ -135,6 +135,9 @@ export async function deploySystem(connection: Connection, options: SystemOption
       const limit = sqrtPriceX96FromPrice(target, orientation);
       // Token1 is WETH: a lower ETH price is a higher sqrtPrice (token1 per token0), bought with token0.
       const zeroForOne = limit < slot0.sqrtPriceX96;
+      // The swapper pays from its own balance: give it more than any move can take.
+      const input = zeroForOne ? replica.usdc : replica.weth;
+      await fundToken(connection, await input.getAddress(), replica.swapper, zeroForOne ? 10n ** 16n : 10n ** 26n);
       await swapThroughSwapper(connection, replica, pool, zeroForOne, 2n ** 200n, limit, await system.admin.getAddress());
     },
     async advance(seconds) {

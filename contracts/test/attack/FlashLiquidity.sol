@@ -10,7 +10,8 @@ import {IRiskModule} from "../../interfaces/IRiskModule.sol";
 
 /// @title FlashLiquidity
 /// @notice TEST ATTACKER. Adds liquidity to a pool, refreshes the risk module's depth state, and removes the
-/// liquidity again, all in one transaction: the manipulation a flash loan would fund.
+/// liquidity again, all in one transaction: the manipulation a flash loan would fund. Also adds and removes
+/// liquidity in separate transactions (an ordinary LP), for the tests of the depth state's smoothing.
 contract FlashLiquidity is IUniswapV3MintCallback {
     using SafeERC20 for IERC20;
 
@@ -28,6 +29,17 @@ contract FlashLiquidity is IUniswapV3MintCallback {
     function attack(uint256 market, int24 tickLower, int24 tickUpper, uint128 liquidity) external {
         pool.mint(address(this), tickLower, tickUpper, liquidity, "");
         module.refreshDepth(market);
+        pool.burn(tickLower, tickUpper, liquidity);
+        pool.collect(address(this), tickLower, tickUpper, type(uint128).max, type(uint128).max);
+    }
+
+    /// @notice Adds liquidity that stays (an ordinary LP position).
+    function add(int24 tickLower, int24 tickUpper, uint128 liquidity) external {
+        pool.mint(address(this), tickLower, tickUpper, liquidity, "");
+    }
+
+    /// @notice Removes liquidity added by `add` and collects the tokens.
+    function remove(int24 tickLower, int24 tickUpper, uint128 liquidity) external {
         pool.burn(tickLower, tickUpper, liquidity);
         pool.collect(address(this), tickLower, tickUpper, type(uint128).max, type(uint128).max);
     }

@@ -51,7 +51,12 @@ describe("RiskModule bounds", () => {
       const capEth = fromWad(risk.cap) / 3_000;
       await expect(system.trade(user!, capEth * 1.02))
         .to.be.revertedWithCustomError(system.ballast.riskModule, "CapExceeded")
-        .withArgs(ETH_MARKET, Bound.LiquidationDistance, (cap: bigint) => cap > 0n, (notional: bigint) => notional > risk.cap);
+        .withArgs(
+          ETH_MARKET,
+          Bound.LiquidationDistance,
+          (cap: bigint) => cap > 0n,
+          (notional: bigint) => notional > risk.cap,
+        );
       await expect(system.trade(user!, capEth * 0.9)).to.not.revert(ethers);
     });
 
@@ -133,7 +138,12 @@ describe("RiskModule bounds", () => {
       // A new position is sized as a short (the worse direction), so check the long side through a trade.
       await expect(system.trade(second!, 2))
         .to.be.revertedWithCustomError(system.ballast.riskModule, "CapExceeded")
-        .withArgs(ETH_MARKET, Bound.OpenInterest, (cap: bigint) => close(fromWad(cap), 5_000, 1e-12, 1e-9), (n: bigint) => n === wad(6_000));
+        .withArgs(
+          ETH_MARKET,
+          Bound.OpenInterest,
+          (cap: bigint) => close(fromWad(cap), 5_000, 1e-12, 1e-9),
+          (n: bigint) => n === wad(6_000),
+        );
       await expect(system.trade(second!, 1.5)).to.not.revert(connection.ethers);
       expect(risk.binding).to.not.equal(Bound.OpenInterest);
     });

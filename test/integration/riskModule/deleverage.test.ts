@@ -35,7 +35,17 @@ describe("RiskModule deleverage", () => {
     const ledgerBefore = (await system.ballast.engine.margin(keeper!.address)).ledger;
     await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET))
       .to.emit(module, "Deleveraged")
-      .withArgs(user!.address, ETH_MARKET, keeper!.address, before.size, before.size - sizeDelta, notional, before.cap, before.binding, fee);
+      .withArgs(
+        user!.address,
+        ETH_MARKET,
+        keeper!.address,
+        before.size,
+        before.size - sizeDelta,
+        notional,
+        before.cap,
+        before.binding,
+        fee,
+      );
     const after = await module.positionRisk(user!.address, ETH_MARKET);
     expect(after.size).to.equal(before.size - sizeDelta);
     expect(after.notional <= (before.cap * wad(0.95)) / wad(1)).to.equal(true);
@@ -48,7 +58,10 @@ describe("RiskModule deleverage", () => {
     const [, user, keeper, racer] = await ethers.getSigners();
     const module = system.ballast.riskModule;
     await openAtFractionOfCap(system, user!, 1_000, 0.7);
-    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(module, "NothingToDeleverage");
+    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(
+      module,
+      "NothingToDeleverage",
+    );
     expect(await module.deleverageQuote(user!.address, ETH_MARKET)).to.deep.equal([0n, 0n, 0n]);
     await spikeVolatility(system);
     await module.connect(keeper!).deleverage(user!.address, ETH_MARKET);

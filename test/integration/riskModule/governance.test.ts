@@ -38,7 +38,18 @@ const Field = {
   SequencerGrace: 25,
   Asset: 26,
 };
-const Param = { Horizon: 0, MaintenanceMargin: 1, Z: 2, Kappa: 3, KappaOI: 4, SigmaTarget: 5, OiCapLong: 6, OiCapShort: 7, MaxSlippage: 8, Rho: 9 };
+const Param = {
+  Horizon: 0,
+  MaintenanceMargin: 1,
+  Z: 2,
+  Kappa: 3,
+  KappaOI: 4,
+  SigmaTarget: 5,
+  OiCapLong: 6,
+  OiCapShort: 7,
+  MaxSlippage: 8,
+  Rho: 9,
+};
 
 const NEW_MARKET = 2n;
 
@@ -98,7 +109,9 @@ describe("RiskModule governance", () => {
     const module = system.ballast.riskModule;
     const asset = await system.replica.usdc.getAddress();
     const base = defaultCollateralConfig(system.feeds.usdc.address);
-    await expect(module.configureCollateral(asset, { ...base, tier: 5 })).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.Tier, 5);
+    await expect(module.configureCollateral(asset, { ...base, tier: 5 }))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.Tier, 5);
     await networkHelpers.time.increase(3_601);
     await expect(module.configureCollateral(asset, { ...base, baseHaircut: wad(0.991) }))
       .to.be.revertedWithCustomError(module, "InvalidConfig")
@@ -106,11 +119,21 @@ describe("RiskModule governance", () => {
     await expect(module.configureCollateral(asset, { ...base, volZ: wad(0.5), volHorizon: 3_600 }))
       .to.be.revertedWithCustomError(module, "InvalidConfig")
       .withArgs(Field.Z, wad(0.5));
-    await expect(module.configureCollateral(ethers.ZeroAddress, base)).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.Asset, 0);
-    await expect(module.configureTier(8, wad(2))).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.Tier, 8);
-    await expect(module.configureTier(3, wad(0.5))).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.TierLeverage, wad(0.5));
-    await expect(module.configureTier(3, wad(101))).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.TierLeverage, wad(101));
-    await expect(module.configureSequencer(ethers.ZeroAddress, 86_401)).to.be.revertedWithCustomError(module, "InvalidConfig").withArgs(Field.SequencerGrace, 86_401);
+    await expect(module.configureCollateral(ethers.ZeroAddress, base))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.Asset, 0);
+    await expect(module.configureTier(8, wad(2)))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.Tier, 8);
+    await expect(module.configureTier(3, wad(0.5)))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.TierLeverage, wad(0.5));
+    await expect(module.configureTier(3, wad(101)))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.TierLeverage, wad(101));
+    await expect(module.configureSequencer(ethers.ZeroAddress, 86_401))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.SequencerGrace, 86_401);
   });
 
   it("the risk admin changes a market at most once per CONFIG_COOLDOWN", async () => {
@@ -142,7 +165,10 @@ describe("RiskModule governance", () => {
     await networkHelpers.time.increase(3_601);
     await expect(module.updateRiskParameter(ETH_MARKET, Param.Kappa, wad(0.0625))).to.emit(module, "RiskParameterUpdated");
     // Volatility target 0 (disabled) cannot be switched on by the oracle: any change from zero is unbounded.
-    await expect(module.updateRiskParameter(ETH_MARKET, Param.SigmaTarget, wad(0.5))).to.be.revertedWithCustomError(module, "ParameterChangeTooLarge");
+    await expect(module.updateRiskParameter(ETH_MARKET, Param.SigmaTarget, wad(0.5))).to.be.revertedWithCustomError(
+      module,
+      "ParameterChangeTooLarge",
+    );
   });
 
   it("every setter refuses callers without its role", async () => {
@@ -186,7 +212,10 @@ describe("RiskModule governance", () => {
     const module = system.ballast.riskModule;
     const [, next] = await ethers.getSigners();
     await module.beginDefaultAdminTransfer(next!.address);
-    await expect(module.connect(next!).acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(module, "AccessControlEnforcedDefaultAdminDelay");
+    await expect(module.connect(next!).acceptDefaultAdminTransfer()).to.be.revertedWithCustomError(
+      module,
+      "AccessControlEnforcedDefaultAdminDelay",
+    );
     await networkHelpers.time.increase(2 * 86_400 + 1);
     await module.connect(next!).acceptDefaultAdminTransfer();
     expect(await module.defaultAdmin()).to.equal(next!.address);
