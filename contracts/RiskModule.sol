@@ -82,6 +82,7 @@ contract RiskModule is RiskConfig, ReentrancyGuardTransient {
             msg.sender,
             before,
             afterwards,
+            plan.position.price,
             plan.notional,
             plan.cap,
             plan.binding,

@@ -134,6 +134,7 @@ export async function deploySystem(connection: Connection, options: SystemOption
       const slot0 = await readSlot0(pool);
       const limit = sqrtPriceX96FromPrice(target, orientation);
       // Token1 is WETH: a lower ETH price is a higher sqrtPrice (token1 per token0), bought with token0.
+      if (limit === slot0.sqrtPriceX96) return;
       const zeroForOne = limit < slot0.sqrtPriceX96;
       // The swapper pays from its own balance: give it more than any move can take.
       const input = zeroForOne ? replica.usdc : replica.weth;

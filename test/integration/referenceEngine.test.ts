@@ -72,7 +72,13 @@ describe("ReferenceMarginEngine", () => {
     const bonus = (wad(size) * wad(2_880)) / wad(1) / 100n;
     await expect(engine.connect(liquidator!).liquidate(user!.address))
       .to.emit(engine, "Liquidated")
-      .withArgs(user!.address, liquidator!.address, (n: bigint) => close(fromWad(n), size * 2_880, 1e-9, 1e-6), (b: bigint) => close(fromWad(b), fromWad(bonus), 1e-9, 1e-6), 0n);
+      .withArgs(
+        user!.address,
+        liquidator!.address,
+        (n: bigint) => close(fromWad(n), size * 2_880, 1e-9, 1e-6),
+        (b: bigint) => close(fromWad(b), fromWad(bonus), 1e-9, 1e-6),
+        0n,
+      );
     expect((await engine.position(user!.address, ETH_MARKET))[0]).to.equal(0n);
     expect(close(fromWad((await engine.margin(liquidator!.address)).ledger), fromWad(bonus), 1e-9, 1e-6)).to.equal(true);
     expect(await engine.badDebt()).to.equal(0n);
@@ -105,7 +111,11 @@ describe("ReferenceMarginEngine", () => {
     const system = await load();
     const { engine } = system.ballast;
     const [owner, stranger] = await ethers.getSigners();
-    await expect(engine.connect(stranger!).listMarket(9, { feed: system.feeds.eth.address, maintenanceMargin: wad(0.05), liquidationBonus: wad(0.01) }))
+    await expect(
+      engine
+        .connect(stranger!)
+        .listMarket(9, { feed: system.feeds.eth.address, maintenanceMargin: wad(0.05), liquidationBonus: wad(0.01) }),
+    )
       .to.be.revertedWithCustomError(engine, "OwnableUnauthorizedAccount")
       .withArgs(stranger!.address);
     await expect(engine.connect(owner!).setRiskModule(owner!.address)).to.be.revertedWithCustomError(engine, "RiskModuleAlreadySet");

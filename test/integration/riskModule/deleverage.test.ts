@@ -41,6 +41,7 @@ describe("RiskModule deleverage", () => {
         keeper!.address,
         before.size,
         before.size - sizeDelta,
+        before.price,
         notional,
         before.cap,
         before.binding,
