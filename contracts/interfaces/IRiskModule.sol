@@ -59,7 +59,8 @@ interface IRiskModule {
         uint32 volHorizon;
     }
 
-    /// @notice Per-market parameters. Every field has hard bounds in the implementation.
+    /// @notice Per-market parameters. Every field has hard bounds in the implementation. The field order packs
+    /// what every `validateIncrease` reads into the first four storage slots.
     /// @param feed Chainlink price feed of the market's base asset in USD.
     /// @param maxPriceAge Oldest acceptable round (`heartbeat + grace`), seconds.
     /// @param horizon Reaction horizon `h`, seconds.
@@ -88,6 +89,7 @@ interface IRiskModule {
         AggregatorV3Interface feed;
         uint32 maxPriceAge;
         uint32 horizon;
+        uint32 depthMaxAge;
         uint64 maintenanceMargin;
         uint64 z;
         uint64 kappa;
@@ -105,7 +107,6 @@ interface IRiskModule {
         uint64 maxSlippage;
         uint64 rho;
         uint32 deleverageWindow;
-        uint32 depthMaxAge;
         uint64 depthRisePerHour;
         uint64 keeperFeeRate;
         uint96 keeperFeeMax;

@@ -29,8 +29,8 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         Market config;
         uint8 feedDecimals;
         bool listed;
-        uint256 longSize;
-        uint256 shortSize;
+        uint128 longSize;
+        uint128 shortSize;
     }
 
     struct CollateralState {
@@ -257,10 +257,10 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         }
         p.size = next;
         MarketState storage state = _markets[market];
-        if (before > 0) state.longSize -= uint256(before);
-        else state.shortSize -= _abs(before);
-        if (next > 0) state.longSize += uint256(next);
-        else state.shortSize += _abs(next);
+        if (before > 0) state.longSize -= uint128(uint256(before));
+        else state.shortSize -= uint128(_abs(before));
+        if (next > 0) state.longSize += uint128(uint256(next));
+        else state.shortSize += uint128(_abs(next));
         if (before == 0 && next != 0) {
             if (_openMarkets[account].length == MAX_POSITIONS) revert TooManyPositions(MAX_POSITIONS);
             _openMarkets[account].push(market);

@@ -35,6 +35,11 @@ export interface SystemOptions {
   market?: MarketSetup["config"];
   /** Collateral parameters beyond the defaults, by symbol. */
   collaterals?: { usdc?: CollateralSetup["config"]; weth?: CollateralSetup["config"] };
+  /**
+   * Extra markets (ids 2, 3, ...), each with its own Chainlink feed tracking the ETH price and the same
+   * reference pool: for accounts with several positions (gas benchmarks). Default 0.
+   */
+  extraMarkets?: number;
 }
 
 /**
@@ -48,6 +53,8 @@ export interface System {
   ballast: Ballast;
   pool: Contract;
   feeds: { eth: Feed; usdc: Feed };
+  /** Feeds of the extra markets, by market id. */
+  extraFeeds: Map<bigint, Feed>;
   admin: Signer;
   /** Sets the ETH/USD oracle price (a new round now). */
   setEthPrice(price: number): Promise<void>;
@@ -88,11 +95,18 @@ export async function deploySystem(connection: Connection, options: SystemOption
   await seedPool(connection, replica, pool, profile);
 
   const feeds = { eth: await deployFeed(ethers, 8, "ETH / USD"), usdc: await deployFeed(ethers, 8, "USDC / USD") };
+  const extraFeeds = new Map<bigint, Feed>();
+  for (let i = 0; i < (options.extraMarkets ?? 0); i++)
+    extraFeeds.set(ETH_MARKET + 1n + BigInt(i), await deployFeed(ethers, 8, `ETH-${i + 2} / USD`));
   const ballast = await deployBallast(connection);
   const usdc = await replica.usdc.getAddress();
   const weth = await replica.weth.getAddress();
+  const poolAddress = await pool.getAddress();
   await configureBallast(ballast, admin!, {
-    markets: [{ id: ETH_MARKET, feed: feeds.eth.address, pool: await pool.getAddress(), baseIsToken0: false, config: options.market }],
+    markets: [
+      { id: ETH_MARKET, feed: feeds.eth.address, pool: poolAddress, baseIsToken0: false, config: options.market },
+      ...[...extraFeeds].map(([id, feed]) => ({ id, feed: feed.address, pool: poolAddress, baseIsToken0: false, config: options.market })),
+    ],
     collaterals: [
       { asset: usdc, feed: feeds.usdc.address, config: options.collaterals?.usdc },
       {
@@ -105,12 +119,13 @@ export async function deploySystem(connection: Connection, options: SystemOption
 
   // Oracle history: a reference round, then an hour of rounds, while the pool's TWAP window fills.
   let price = ethPrice;
+  const priceFeeds = [feeds.eth, ...extraFeeds.values()];
   const publish = async () => {
-    await setPrice(feeds.eth, price);
+    for (const feed of priceFeeds) await setPrice(feed, price);
     await setPrice(feeds.usdc, 1);
   };
   await publish();
-  for (const feed of [feeds.eth, feeds.usdc]) await (await ballast.volatilityOracle.poke(feed.address)).wait();
+  for (const feed of [...priceFeeds, feeds.usdc]) await (await ballast.volatilityOracle.poke(feed.address)).wait();
   for (let i = 0; i < 6; i++) {
     await networkHelpers.time.increase(ROUND_SPACING);
     price = ethPrice * (1 + (i % 2 === 0 ? 0.002 : -0.002));
@@ -118,7 +133,11 @@ export async function deploySystem(connection: Connection, options: SystemOption
   }
   price = ethPrice;
   await publish();
-  await warmUp(ballast, [feeds.eth.address, feeds.usdc.address], [ETH_MARKET]);
+  await warmUp(
+    ballast,
+    [...priceFeeds, feeds.usdc].map((f) => f.address),
+    [ETH_MARKET, ...extraFeeds.keys()],
+  );
 
   const system: System = {
     connection,
@@ -126,6 +145,7 @@ export async function deploySystem(connection: Connection, options: SystemOption
     ballast,
     pool,
     feeds,
+    extraFeeds,
     admin: admin!,
     async setEthPrice(p) {
       await setPrice(feeds.eth, p);
