@@ -317,6 +317,9 @@ interface IRiskModule {
     /// @notice The position is not above its cap with hysteresis: nothing to deleverage.
     error NothingToDeleverage(address account, uint256 market, uint256 notional, uint256 cap);
 
+    /// @notice The position was already deleveraged in this block (a racing keeper's call; it costs little).
+    error AlreadyDeleveraged(address account, uint256 market);
+
     /// @notice The market's rolling deleverage window is exhausted (what remains is below 1 % of its bucket
     /// and below what is due).
     error DeleverageWindowExhausted(uint256 market, uint256 capacity);
@@ -362,8 +365,9 @@ interface IRiskModule {
     /// @notice Reduces a position above `cap * (1 + tauTrigger)` to `cap * (1 - tauTarget)` (or by what the
     /// rolling window still allows) through the engine, and pays the caller the keeper fee. Permissionless.
     /// @dev Re-checks with fresh data. With the Chainlink price and the pool TWAP diverging, it evaluates both
-    /// and acts on the larger breach. Reverts with `NothingToDeleverage` or `DeleverageWindowExhausted`
-    /// before any external call when there is nothing to do.
+    /// and acts on the larger breach. At most one deleverage per position per block: a second call in the same
+    /// block reverts at once with `AlreadyDeleveraged` (a racing keeper wastes little gas). Otherwise it
+    /// reverts with `NothingToDeleverage` or `DeleverageWindowExhausted` before reducing anything.
     /// @return sizeDelta The size removed, base units WAD.
     function deleverage(address account, uint256 market) external returns (uint256 sizeDelta);
 

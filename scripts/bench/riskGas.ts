@@ -18,7 +18,9 @@ export interface RiskGas {
   deleverage: {
     /** Whole transaction, including the engine's reduction and the keeper fee. */
     onePosition: number;
-    /** A racing keeper's call on a position already deleveraged (reverts NothingToDeleverage). */
+    /** A racing keeper's call in the same block as the deleverage (reverts AlreadyDeleveraged at once). */
+    racingSameBlockRevert: number;
+    /** A later keeper's call on a position already deleveraged (full evaluation, reverts NothingToDeleverage). */
     nothingToDoRevert: number;
   };
   /** `RiskLens.statusBatch` over 100 accounts with one position each (eth_estimateGas of the view). */
@@ -91,10 +93,19 @@ export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
   }
   await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
   const [keeper] = await ethers.getSigners();
-  const deleverageTx = await (await riskModule.connect(keeper!).deleverage(victim.address, ETH_MARKET)).wait();
+  const call = riskModule.interface.encodeFunctionData("deleverage", [victim.address, ETH_MARKET]);
+  // The deleverage and a racing keeper's call (through the meter) in one block.
+  await ethers.provider.send("evm_setAutomine", [false]);
+  const first = await riskModule.connect(keeper!).deleverage(victim.address, ETH_MARKET, { gasLimit: 2_000_000 });
+  const racing = await meter.measure(module, call, [], [], { gasLimit: 2_000_000 });
+  await ethers.provider.send("evm_mine", []);
+  await ethers.provider.send("evm_setAutomine", [true]);
+  const racingReceipt = await racing.wait();
+  const racingGas = racingReceipt!.logs.map((l) => meter.interface.parseLog(l)).find((e) => e?.name === "Measured")!;
   const deleverage = {
-    onePosition: Number(deleverageTx!.gasUsed),
-    nothingToDoRevert: await metered(meter, module, riskModule.interface.encodeFunctionData("deleverage", [victim.address, ETH_MARKET])),
+    onePosition: Number((await first.wait())!.gasUsed),
+    racingSameBlockRevert: Number(racingGas.args.gasUsed),
+    nothingToDoRevert: await metered(meter, module, call),
   };
 
   const accounts: string[] = [];
