@@ -53,7 +53,7 @@ describe("ReferenceMarginEngine", () => {
     const { engine, riskModule } = system.ballast;
     const [, user] = await ethers.getSigners();
     await openAtFractionOfCap(system, user!, 1_000, 0.9);
-    const usdc = await system.replica.usdc.getAddress();
+    const usdc = await system.environment.usdc.getAddress();
     await expect(engine.connect(user!).withdraw(usdc, 500_000_000n)).to.be.revertedWithCustomError(riskModule, "CapExceeded");
     await expect(engine.connect(user!).withdraw(usdc, 10_000_000n)).to.emit(engine, "Withdrawn");
     await expect(engine.connect(user!).withdraw(usdc, 10n ** 12n)).to.be.revertedWithCustomError(engine, "InsufficientCollateral");

@@ -24,8 +24,8 @@ async function liquidityActor(system: Awaited<ReturnType<typeof base.load>>): Pr
     await system.ballast.riskModule.getAddress(),
   ]);
   const address = await actor.getAddress();
-  await fundToken(system.connection, await system.replica.usdc.getAddress(), address, 10n ** 15n);
-  await fundToken(system.connection, await system.replica.weth.getAddress(), address, 10n ** 24n);
+  await fundToken(system.connection, await system.environment.usdc.getAddress(), address, 10n ** 15n);
+  await fundToken(system.connection, await system.environment.weth.getAddress(), address, 10n ** 24n);
   return actor;
 }
 
@@ -42,7 +42,7 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
       const { connection, load } = byKind.get(kind)!;
       const system = await load();
       const state = await system.ballast.riskModule.depthState(ETH_MARKET);
-      const exact = await exactDepth(connection, system.replica, system.pool, { baseIsToken0: false, slippage: SLIPPAGE });
+      const exact = await exactDepth(connection, system.environment, system.pool, { baseIsToken0: false, slippage: SLIPPAGE });
       const exactDown = exact.down * USDC_TO_WAD;
       const exactUp = exact.up * USDC_TO_WAD;
       expect(state.down <= exactDown, `down ${state.down} > exact ${exactDown}`).to.equal(true);

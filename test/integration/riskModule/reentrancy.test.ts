@@ -22,7 +22,7 @@ async function moduleForMaliciousEngine() {
   );
   await module.grantRole(await module.RISK_ADMIN_ROLE(), admin!.address);
   await module.configureTier(0, wad(20));
-  const usdc = await system.replica.usdc.getAddress();
+  const usdc = await system.environment.usdc.getAddress();
   await module.configureCollateral(usdc, defaultCollateralConfig(system.feeds.usdc.address));
   await module.configureMarket(ETH_MARKET, defaultMarketConfig(system.feeds.eth.address, await system.pool.getAddress(), false));
   await module.refreshDepth(ETH_MARKET);
