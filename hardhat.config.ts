@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 // No solc binary can be downloaded on the machines that build Ballast, so both compilers are the
 // WebAssembly builds shipped in npm packages (solcjs), loaded through the compiler `path`.
@@ -13,6 +13,12 @@ const soljson = (pkg: string): string => path.join(path.dirname(require.resolve(
 export const FUZZ_RUNS = 1000;
 export const INVARIANT_RUNS = 64;
 export const INVARIANT_DEPTH = 40;
+
+/**
+ * The block the opt-in mainnet fork starts at (override with FORK_BLOCK): pinned so that runs are
+ * reproducible and an RPC provider's fork cache can serve them.
+ */
+export const DEFAULT_FORK_BLOCK = 21_500_000;
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
@@ -50,5 +56,12 @@ export default defineConfig({
   typechain: { outDir: "typechain-types" },
   networks: {
     hardhat: { type: "edr-simulated", chainType: "l1", hardfork: "osaka" },
+    // The fork suite's opt-in mode (test/fork): only connected to when MAINNET_RPC_URL is set.
+    mainnetFork: {
+      type: "edr-simulated",
+      chainType: "l1",
+      hardfork: "osaka",
+      forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: Number(process.env.FORK_BLOCK ?? DEFAULT_FORK_BLOCK) },
+    },
   },
 });

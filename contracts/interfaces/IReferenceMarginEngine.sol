@@ -4,7 +4,7 @@ pragma solidity ^0.8.28;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "./IMarginEngine.sol";
-import {IRiskModule} from "./IRiskModule.sol";
+import {IRiskHook} from "./IRiskHook.sol";
 
 /// @title IReferenceMarginEngine
 /// @notice A small cross-margin perpetuals engine that integrates Ballast: the integration example for
@@ -12,12 +12,14 @@ import {IRiskModule} from "./IRiskModule.sol";
 /// Chainlink price, and liquidation closes every position of the account at once.
 /// @dev Accounting, in WAD USD unless stated:
 /// - collateral: ERC20 balances per account, valued at their latest positive Chainlink price (no haircut);
-/// - ledger: a signed USD balance per account holding realized PnL, keeper fees and liquidation bonuses;
+/// - ledger: a signed USD balance per account holding realized PnL, keeper fees and liquidation bonuses; a
+///   negative ledger is paid at once out of collateral at oracle prices (moved to the engine's reserve), so it
+///   stays negative only when the collateral is gone;
 /// - equity = collateral value + ledger + unrealized PnL; requirement = sum of `m * notional`;
 /// - an account with equity below its requirement can be liquidated by anyone: every position is closed at
 ///   the oracle price, the liquidator's bonus (`liquidationBonus * closed notional`) moves from the
-///   account's ledger to the liquidator's, and if equity is then negative the account's collateral is
-///   seized and the shortfall is added to `badDebt` (recorded, never hidden).
+///   account's ledger to the liquidator's, and losses are paid from collateral; if equity is then negative,
+///   all collateral is seized and the shortfall is added to `badDebt` (recorded, never hidden).
 /// Integration with the module: every trade that increases a position's size (or flips it) calls
 /// `riskModule.validateIncrease` after its effects; withdrawals call `validateAccount`; reductions, closes
 /// and liquidations never call the module. The module alone may call `reducePosition` (deleverage).
@@ -69,6 +71,9 @@ interface IReferenceMarginEngine is IMarginEngine {
     /// @notice A keeper fee moved from an account's ledger to the keeper's.
     event KeeperPaid(address indexed account, address indexed keeper, uint256 fee);
 
+    /// @notice Collateral moved from an account to the engine's reserve (to pay losses, or seized when insolvent).
+    event CollateralSeized(address indexed account, address indexed asset, uint256 amount, uint256 value);
+
     /// @notice An account was liquidated.
     event Liquidated(
         address indexed account,
@@ -98,7 +103,7 @@ interface IReferenceMarginEngine is IMarginEngine {
     function listMarket(uint256 market, Market calldata config) external;
 
     /// @notice Sets the risk module, once. Owner only.
-    function setRiskModule(IRiskModule riskModule) external;
+    function setRiskModule(IRiskHook riskModule) external;
 
     /// @notice Deposits `amount` of a listed collateral from the caller.
     function deposit(address asset, uint256 amount) external;
@@ -119,9 +124,15 @@ interface IReferenceMarginEngine is IMarginEngine {
     /// @notice An account's position in a market.
     function position(address account, uint256 market) external view returns (int256 size, uint256 entryPrice);
 
+    /// @notice The market's execution price (latest positive Chainlink answer), WAD USD.
+    function markPrice(uint256 market) external view returns (uint256);
+
+    /// @notice Whether each account is below maintenance (can be liquidated now). For liquidators.
+    function liquidatable(address[] calldata accounts) external view returns (bool[] memory);
+
     /// @notice Total bad debt recorded by liquidations, WAD USD.
     function badDebt() external view returns (uint256);
 
     /// @notice The risk module (zero until set).
-    function riskModule() external view returns (IRiskModule);
+    function riskModule() external view returns (IRiskHook);
 }

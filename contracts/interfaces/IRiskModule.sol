@@ -6,6 +6,7 @@ import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Po
 
 import {Bound} from "../types/Bound.sol";
 import {IMarginEngine} from "./IMarginEngine.sol";
+import {IRiskHook} from "./IRiskHook.sol";
 import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 
 /// @title IRiskModule
@@ -40,7 +41,7 @@ import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 /// No role can: move funds (the module holds none), change the engine or the volatility oracle, set a
 /// parameter outside its hard bounds, force the deleverage of a position that is within its cap, raise the
 /// keeper fee above its bound, or make reductions impossible.
-interface IRiskModule {
+interface IRiskModule is IRiskHook {
     /// @notice Per-asset collateral quality (RISK-MODEL.md section 3.5).
     /// @param feed Chainlink price feed of the asset in USD.
     /// @param maxPriceAge Oldest acceptable round (`heartbeat + grace`), seconds.
@@ -340,11 +341,11 @@ interface IRiskModule {
     /// @dev Checks after effects: the engine reverts the trade when this reverts. Reverts with
     /// `CapExceeded(market, bound, cap, notional)` when the position is above its cap, and fails closed on any
     /// oracle, sequencer, volatility or depth problem, or while paused. Reductions never need it.
-    function validateIncrease(address account, uint256 market) external view;
+    function validateIncrease(address account, uint256 market) external view override;
 
     /// @notice Validates every position of an account (for engine actions that lower equity, such as
     /// collateral withdrawals). Same failure modes as `validateIncrease`.
-    function validateAccount(address account) external view;
+    function validateAccount(address account) external view override;
 
     /// @notice The risk of the account's position in `market` (size zero if none: the cap for a new one).
     /// @dev Never reverts on a healthy account with fresh prices; uses deleverage-level price checks.

@@ -10,7 +10,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
-import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {IRiskHook} from "../interfaces/IRiskHook.sol";
 import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
 
 /// @title ReferenceMarginEngine
@@ -45,7 +45,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     }
 
     /// @inheritdoc IReferenceMarginEngine
-    IRiskModule public riskModule;
+    IRiskHook public riskModule;
     /// @inheritdoc IReferenceMarginEngine
     uint256 public badDebt;
 
@@ -93,7 +93,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     }
 
     /// @inheritdoc IReferenceMarginEngine
-    function setRiskModule(IRiskModule riskModule_) external onlyOwner {
+    function setRiskModule(IRiskHook riskModule_) external onlyOwner {
         if (address(riskModule) != address(0)) revert RiskModuleAlreadySet(address(riskModule));
         riskModule = riskModule_;
         emit RiskModuleSet(address(riskModule_));
@@ -167,14 +167,13 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         int256 equity = int256(_collateralValue(account)) + _ledgers[account];
         uint256 shortfall;
         if (equity < 0) {
-            // Insolvent: seize the collateral (it stays in the engine) and record the shortfall as bad debt.
+            // Insolvent: seize all collateral and record the shortfall as bad debt.
             shortfall = uint256(-equity);
             badDebt += shortfall;
-            address[] memory assets = _assets[account];
-            for (uint256 i; i < assets.length; ++i) {
-                _setBalance(account, assets[i], 0);
-            }
+            _seize(account, type(uint256).max);
             _ledgers[account] = 0;
+        } else {
+            _settle(account);
         }
         emit Liquidated(account, msg.sender, closed, bonus, shortfall);
     }
@@ -195,6 +194,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         _applyTrade(account, market, next, _price(market));
         _ledgers[account] -= int256(keeperFee);
         _ledgers[keeper] += int256(keeperFee);
+        _settle(account);
         emit KeeperPaid(account, keeper, keeperFee);
     }
 
@@ -228,6 +228,20 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     }
 
     /// @inheritdoc IReferenceMarginEngine
+    function markPrice(uint256 market) external view returns (uint256) {
+        return _price(market);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function liquidatable(address[] calldata accounts) external view returns (bool[] memory result) {
+        result = new bool[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            Margin memory m = _margin(accounts[i]);
+            result[i] = m.equity < int256(m.requirement);
+        }
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
     function position(address account, uint256 market) external view returns (int256 size, uint256 entryPrice) {
         Position storage p = _positions[account][market];
         return (p.size, p.entryPrice);
@@ -246,6 +260,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
             uint256 closedSize = flips ? _abs(before) : _abs(before) - _abs(next);
             realized = _pnl(before > 0, closedSize, p.entryPrice, price);
             _ledgers[account] += realized;
+            if (realized < 0) _settle(account);
         }
         if (next == 0) {
             p.entryPrice = 0;
@@ -286,6 +301,36 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
             );
         }
         m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl;
+    }
+
+    /// @dev Pays a negative ledger (realized losses, fees, a liquidation bonus) out of collateral at oracle
+    /// prices, as far as the collateral goes: losses come out of margin, so the ledger is never a USD debt
+    /// backed by collateral whose value moves (which no position cap would see).
+    function _settle(address account) private {
+        int256 ledger = _ledgers[account];
+        if (ledger < 0) _ledgers[account] = ledger + int256(_seize(account, uint256(-ledger)));
+    }
+
+    /// @dev Moves collateral worth up to `value` (WAD USD, at oracle prices) from the account to the engine's
+    /// reserve (the tokens stay in the engine, owned by no account), asset by asset. Returns the value seized.
+    function _seize(address account, uint256 value) private returns (uint256 seized) {
+        address[] memory assets = _assets[account];
+        for (uint256 i; i < assets.length && seized < value; ++i) {
+            CollateralState storage c = _collaterals[assets[i]];
+            (, , uint256 answer) = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
+            uint256 price = answer * 10 ** (18 - c.feedDecimals);
+            uint256 balance = _balances[account][assets[i]];
+            uint256 worth = Math.mulDiv(balance * 10 ** (18 - c.tokenDecimals), price, _WAD);
+            uint256 amount = balance;
+            if (value != type(uint256).max && worth > value - seized) {
+                amount = Math.mulDiv(value - seized, _WAD, price * 10 ** (18 - c.tokenDecimals), Math.Rounding.Ceil);
+                if (amount > balance) amount = balance;
+                worth = Math.mulDiv(amount * 10 ** (18 - c.tokenDecimals), price, _WAD);
+            }
+            _setBalance(account, assets[i], balance - amount);
+            seized += worth;
+            emit CollateralSeized(account, assets[i], amount, worth);
+        }
     }
 
     function _requireMaintenance(address account) private view {

@@ -69,6 +69,13 @@ export async function replicaEnvironment(connection: NetworkConnection, options:
           ...(options.totalLiquidity === undefined ? {} : { totalLiquidity: options.totalLiquidity }),
         });
   await seedPool(connection, replica, replica.pools.fee500, profile);
+  // The 0.3 % pool holds liquidity too (a flash-loan source for the attack scenarios).
+  await seedPool(
+    connection,
+    replica,
+    replica.pools.fee3000,
+    generateProfile({ kind: "wide", spotPrice: ethPrice, ...USDC_WETH, fee: 3000, tickSpacing: 60, totalLiquidity: 2n * 10n ** 20n }),
+  );
   const startPrice = priceFromSqrtPriceX96((await readSlot0(replica.pools.fee500)).sqrtPriceX96, USDC_WETH);
   const feeds = {
     eth: await deployFeedAt(connection, CHAINLINK.ethUsd, 8, "ETH / USD"),
