@@ -61,7 +61,12 @@ interface IReferenceMarginEngine is IMarginEngine {
 
     /// @notice A position changed (trade, deleverage or liquidation). Keepers follow accounts with it.
     event PositionChanged(
-        address indexed account, uint256 indexed market, int256 sizeBefore, int256 sizeAfter, uint256 price, int256 realizedPnl
+        address indexed account,
+        uint256 indexed market,
+        int256 sizeBefore,
+        int256 sizeAfter,
+        uint256 price,
+        int256 realizedPnl
     );
 
     /// @notice A keeper fee moved from an account's ledger to the keeper's.
@@ -69,7 +74,11 @@ interface IReferenceMarginEngine is IMarginEngine {
 
     /// @notice An account was liquidated.
     event Liquidated(
-        address indexed account, address indexed liquidator, uint256 closedNotional, uint256 bonus, uint256 badDebt
+        address indexed account,
+        address indexed liquidator,
+        uint256 closedNotional,
+        uint256 bonus,
+        uint256 badDebt
     );
 
     error NotRiskModule(address caller);

@@ -16,8 +16,8 @@ interface IRiskLens {
     }
 
     /// @notice The status of each account, in order. Never reverts because of one account.
-    function statusBatch(IRiskModule module, address[] calldata accounts)
-        external
-        view
-        returns (AccountStatusEntry[] memory entries);
+    function statusBatch(
+        IRiskModule module,
+        address[] calldata accounts
+    ) external view returns (AccountStatusEntry[] memory entries);
 }

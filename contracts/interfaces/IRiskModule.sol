@@ -313,7 +313,8 @@ interface IRiskModule {
     /// @notice The position is not above its cap with hysteresis: nothing to deleverage.
     error NothingToDeleverage(address account, uint256 market, uint256 notional, uint256 cap);
 
-    /// @notice The market's rolling deleverage window is exhausted.
+    /// @notice The market's rolling deleverage window is exhausted (what remains is below 1 % of its bucket
+    /// and below what is due).
     error DeleverageWindowExhausted(uint256 market, uint256 capacity);
 
     /// @notice The pool's spot price is too far from its TWAP to refresh depth.

@@ -52,17 +52,6 @@ library DepthMath {
         return Math.mulDiv(g, Math.sqrt((WAD + slippage) * WAD), WAD);
     }
 
-    /// @notice Constant-liquidity depth: the quote that moves the base price by `slippage` at liquidity `L`
-    /// and `g`, in raw quote units, rounded down.
-    function constantLiquidityDepth(
-        uint256 liquidity,
-        uint256 g,
-        uint256 slippage,
-        bool down
-    ) internal pure returns (uint256) {
-        return quoteBetween(liquidity, g, sqrtAfterMove(g, slippage, down));
-    }
-
     /// @notice Raw quote units to WAD USD (the quote token is a USD stablecoin), rounded down.
     function quoteToWad(uint256 raw, uint8 quoteDecimals) internal pure returns (uint256) {
         return raw * 10 ** (18 - quoteDecimals);

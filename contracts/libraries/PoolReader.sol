@@ -76,9 +76,14 @@ library PoolReader {
         return liquidity;
     }
 
-    /// @notice Raw quote that moves the base price by `slippage` from the lower boundary of `startTick`
-    /// (where in-range liquidity is `liquidity`), down or up, rounded down. Reaching the pool's price limit
-    /// first returns what the whole way there moves.
+    /// @notice Raw quote that moves the base price by `slippage`, down or up, from anywhere inside `startTick`
+    /// (where in-range liquidity is `liquidity`), rounded down. Reaching the pool's price limit first returns
+    /// what the whole way there moves.
+    /// @dev The TWAP tick locates the price only to within one tick, so the walk measures the part common to
+    /// every path from a price inside that tick: from the tick's boundary AHEAD in the direction of travel to
+    /// the target computed from the boundary BEHIND. That sub-path lies inside the path from any start in the
+    /// tick, and liquidity is never negative, so the result is at most what a swap from there achieves; it
+    /// gives up one tick (0.01 %) of the move.
     function walkDepth(
         Walk memory w,
         int24 startTick,
@@ -86,10 +91,9 @@ library PoolReader {
         uint256 slippage,
         bool down
     ) internal view returns (uint256 quote) {
-        uint256 g = DepthMath.sqrtQuotePerBaseDown(startTick, w.baseIsToken0);
-        uint256 target = DepthMath.sqrtAfterMove(g, slippage, down);
         // The base price falls when ticks fall (base = token0) or rise (base = token1).
         bool ticksUp = down != w.baseIsToken0;
+        (uint256 target, uint256 g) = startAndTarget(startTick, w.baseIsToken0, slippage, down);
         int24 tick = startTick;
         while (true) {
             (int24 next, bool initialized) = _nextTick(w, tick, !ticksUp);
@@ -97,9 +101,9 @@ library PoolReader {
             if (next > MAX_TICK) next = MAX_TICK;
             uint256 gNext = DepthMath.sqrtQuotePerBaseDown(next, w.baseIsToken0);
             if (down ? gNext <= target : gNext >= target) {
-                return quote + DepthMath.quoteBetween(liquidity, g, target);
+                return quote + _between(liquidity, g, target, down);
             }
-            quote += DepthMath.quoteBetween(liquidity, g, gNext);
+            quote += _between(liquidity, g, gNext, down);
             if (next == MIN_TICK || next == MAX_TICK) return quote;
             if (initialized) {
                 int256 net = _net(w, next);
@@ -108,6 +112,26 @@ library PoolReader {
             g = gNext;
             tick = ticksUp ? next : next - 1;
         }
+    }
+
+    /// @notice The target `g` (from the start tick's boundary behind the direction of travel) and the start
+    /// `g` (its boundary ahead) of a move of the base price by `slippage` from inside `tick`.
+    function startAndTarget(
+        int24 tick,
+        bool baseIsToken0,
+        uint256 slippage,
+        bool down
+    ) internal pure returns (uint256 target, uint256 start) {
+        bool ticksUp = down != baseIsToken0;
+        uint256 behind = DepthMath.sqrtQuotePerBaseDown(ticksUp ? tick : tick + 1, baseIsToken0);
+        start = DepthMath.sqrtQuotePerBaseDown(ticksUp ? tick + 1 : tick, baseIsToken0);
+        target = DepthMath.sqrtAfterMove(behind, slippage, down);
+    }
+
+    /// @dev Quote between `g` and `gNext` in the direction of travel; zero when the target is not past `g`.
+    function _between(uint256 liquidity, uint256 g, uint256 gNext, bool down) private pure returns (uint256) {
+        if (down ? gNext >= g : gNext <= g) return 0;
+        return DepthMath.quoteBetween(liquidity, g, gNext);
     }
 
     /// @dev The next initialized tick within one bitmap word: at or below `tick` (`lte`), or above it;

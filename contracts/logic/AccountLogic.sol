@@ -28,6 +28,8 @@ import {
 /// others use deleverage-level price checks and report an invalid price instead of reverting.
 library AccountLogic {
     uint256 private constant _WAD = 1e18;
+    /// @dev The smallest window remainder worth acting on: 1 % of the half-capacity bucket.
+    uint256 private constant _DUST_DIVISOR = 200;
 
     /// @notice Reverts unless the position in `market` (or, with `all`, every position) is within its cap,
     /// with every strict check passing.
@@ -121,7 +123,9 @@ library AccountLogic {
             return (false, p);
         }
         (uint256 remaining, uint256 capacity) = windowRemaining(s, market);
-        if (remaining == 0) {
+        // Below 1 % of the bucket (and of what is due) the window counts as exhausted: what drained in a
+        // few seconds is not worth a transaction, and racing keepers must not grind it in dust.
+        if (remaining == 0 || (remaining < p.notional && remaining < capacity / _DUST_DIVISOR)) {
             if (mustAct) revert IRiskModule.DeleverageWindowExhausted(market, capacity);
             return (false, p);
         }
@@ -227,7 +231,7 @@ library AccountLogic {
         (bool ok, IRiskModule.PriceFault fault, uint256 answer) = ChainlinkReader.read(
             feed,
             config.maxPriceAge,
-            strict
+            ChainlinkReader.levelFor(strict)
         );
         if (!ok) {
             if (strict) revert IRiskModule.PriceInvalid(address(feed), fault);
@@ -263,7 +267,7 @@ library AccountLogic {
         IRiskModule.MarketConfig storage config = s.markets[market];
         IRiskModule.PriceFault fault;
         uint256 answer;
-        (ok, fault, answer) = ChainlinkReader.read(config.feed, config.maxPriceAge, strict);
+        (ok, fault, answer) = ChainlinkReader.read(config.feed, config.maxPriceAge, ChainlinkReader.levelFor(strict));
         if (!ok) {
             if (strict) revert IRiskModule.PriceInvalid(address(config.feed), fault);
             return (false, 0);

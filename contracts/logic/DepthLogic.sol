@@ -55,8 +55,8 @@ library DepthLogic {
             elapsed,
             config.depthRisePerHour
         );
-        down = Math.min(walkDown, _constantDepth(config, meta, meanLiquidity, g, true));
-        up = Math.min(walkUp, _constantDepth(config, meta, meanLiquidity, g, false));
+        down = Math.min(walkDown, _constantDepth(config, meta, meanLiquidity, twapTick, true));
+        up = Math.min(walkUp, _constantDepth(config, meta, meanLiquidity, twapTick, false));
         uint256 twapPrice = DepthMath.basePrice(g, meta.baseDecimals, meta.quoteDecimals);
         s.depth[market] = IRiskModule.DepthState({
             down: down.toUint128(),
@@ -97,18 +97,22 @@ library DepthLogic {
         );
     }
 
+    /// @dev Constant-liquidity depth over the same sub-path as the walk (see `PoolReader.walkDepth`).
     function _constantDepth(
         IRiskModule.MarketConfig memory config,
         MarketMeta memory meta,
         uint256 liquidity,
-        uint256 g,
+        int24 twapTick,
         bool down
     ) private pure returns (uint256) {
-        return
-            DepthMath.quoteToWad(
-                DepthMath.constantLiquidityDepth(liquidity, g, config.maxSlippage, down),
-                meta.quoteDecimals
-            );
+        (uint256 target, uint256 start) = PoolReader.startAndTarget(
+            twapTick,
+            config.baseIsToken0,
+            config.maxSlippage,
+            down
+        );
+        if (down ? target >= start : target <= start) return 0;
+        return DepthMath.quoteToWad(DepthMath.quoteBetween(liquidity, start, target), meta.quoteDecimals);
     }
 
     /// @dev Asymmetric smoothing: a lower reading applies at once; a higher one moves towards

@@ -8,11 +8,10 @@ import {IRiskModule} from "../interfaces/IRiskModule.sol";
 /// @notice Batch status reads for keepers (see `IRiskLens`). Stateless; holds nothing; no admin.
 contract RiskLens is IRiskLens {
     /// @inheritdoc IRiskLens
-    function statusBatch(IRiskModule module, address[] calldata accounts)
-        external
-        view
-        returns (AccountStatusEntry[] memory entries)
-    {
+    function statusBatch(
+        IRiskModule module,
+        address[] calldata accounts
+    ) external view returns (AccountStatusEntry[] memory entries) {
         entries = new AccountStatusEntry[](accounts.length);
         for (uint256 i; i < accounts.length; ++i) {
             entries[i].account = accounts[i];

@@ -183,11 +183,13 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     // ---------------------------------------------------------------- risk module
 
     /// @inheritdoc IMarginEngine
-    function reducePosition(address account, uint256 market, uint256 sizeDelta, address keeper, uint256 keeperFee)
-        external
-        onlyRiskModule
-        nonReentrant
-    {
+    function reducePosition(
+        address account,
+        uint256 market,
+        uint256 sizeDelta,
+        address keeper,
+        uint256 keeperFee
+    ) external onlyRiskModule nonReentrant {
         int256 size = _positions[account][market].size;
         if (sizeDelta > _abs(size)) revert ReduceTooLarge(_abs(size), sizeDelta);
         int256 next = size > 0 ? size - int256(sizeDelta) : size + int256(sizeDelta);
@@ -278,7 +280,9 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
             uint256 price = _price(market, fresh);
             m.unrealizedPnl += _pnl(p.size > 0, _abs(p.size), p.entryPrice, price);
             m.requirement += Math.mulDiv(
-                Math.mulDiv(_abs(p.size), price, _WAD), _markets[market].config.maintenanceMargin, _WAD
+                Math.mulDiv(_abs(p.size), price, _WAD),
+                _markets[market].config.maintenanceMargin,
+                _WAD
             );
         }
         m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl;
@@ -293,11 +297,12 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         address[] storage assets = _assets[account];
         for (uint256 i; i < assets.length; ++i) {
             CollateralState storage c = _collaterals[assets[i]];
-            (bool ok,, uint256 answer) =
-                ChainlinkReader.read(c.config.feed, fresh ? c.config.maxPriceAge : type(uint256).max, false);
+            (bool ok, , uint256 answer) = ChainlinkReader.read(c.config.feed, c.config.maxPriceAge, _level(fresh));
             if (!ok) revert PriceUnavailable(address(c.config.feed));
             value += Math.mulDiv(
-                _balances[account][assets[i]] * 10 ** (18 - c.tokenDecimals), answer * 10 ** (18 - c.feedDecimals), _WAD
+                _balances[account][assets[i]] * 10 ** (18 - c.tokenDecimals),
+                answer * 10 ** (18 - c.feedDecimals),
+                _WAD
             );
         }
     }
@@ -305,10 +310,14 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     /// @dev The market price in WAD: fresh for increases, any positive round otherwise.
     function _price(uint256 market, bool fresh) private view returns (uint256) {
         MarketState storage state = _markets[market];
-        (bool ok,, uint256 answer) =
-            ChainlinkReader.read(state.config.feed, fresh ? state.config.maxPriceAge : type(uint256).max, false);
+        (bool ok, , uint256 answer) = ChainlinkReader.read(state.config.feed, state.config.maxPriceAge, _level(fresh));
         if (!ok) revert PriceUnavailable(address(state.config.feed));
         return answer * 10 ** (18 - state.feedDecimals);
+    }
+
+    /// @dev Increases and withdrawals need a fresh round; reductions and liquidations any positive answer.
+    function _level(bool fresh) private pure returns (ChainlinkReader.Level) {
+        return fresh ? ChainlinkReader.Level.Fresh : ChainlinkReader.Level.Positive;
     }
 
     function _setBalance(address account, address asset, uint256 amount) private {

@@ -14,11 +14,11 @@ contract DepthMathHarness {
         return DepthMath.basePrice(g, baseDecimals, quoteDecimals);
     }
 
-    function constantLiquidityDepth(uint256 liquidity, uint256 g, uint256 slippage, bool down)
-        external
-        pure
-        returns (uint256)
-    {
-        return DepthMath.constantLiquidityDepth(liquidity, g, slippage, down);
+    function quoteBetween(uint256 liquidity, uint256 g1, uint256 g2) external pure returns (uint256) {
+        return DepthMath.quoteBetween(liquidity, g1, g2);
+    }
+
+    function sqrtAfterMove(uint256 g, uint256 slippage, bool down) external pure returns (uint256) {
+        return DepthMath.sqrtAfterMove(g, slippage, down);
     }
 }

@@ -9,16 +9,18 @@ contract GasMeter {
     event Measured(uint256 gasUsed, bool success);
 
     /// @notice Runs `warmups` (ignored results), then measures `data` on `target`.
-    function measure(address target, bytes calldata data, address[] calldata warmTargets, bytes[] calldata warmups)
-        external
-        returns (uint256 gasUsed, bool success)
-    {
+    function measure(
+        address target,
+        bytes calldata data,
+        address[] calldata warmTargets,
+        bytes[] calldata warmups
+    ) external returns (uint256 gasUsed, bool success) {
         for (uint256 i; i < warmups.length; ++i) {
-            (bool ok,) = warmTargets[i].call(warmups[i]);
+            (bool ok, ) = warmTargets[i].call(warmups[i]);
             ok; // warm-up results are irrelevant
         }
         uint256 start = gasleft();
-        (success,) = target.call(data);
+        (success, ) = target.call(data);
         gasUsed = start - gasleft();
         emit Measured(gasUsed, success);
     }

@@ -30,7 +30,7 @@ describe("DepthMath differential (1,000 inputs each, never above exact, rel 1e-8
     );
   });
 
-  it("constantLiquidityDepth never exceeds the exact closed form, down or up", async () => {
+  it("the quote to move the price by s at constant liquidity (sqrtAfterMove, quoteBetween) never exceeds the exact closed form", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.bigInt({ min: 10n ** 6n, max: 10n ** 30n }),
@@ -41,7 +41,8 @@ describe("DepthMath differential (1,000 inputs each, never above exact, rel 1e-8
         fc.boolean(),
         async (liquidity, g, slippageBps, down) => {
           const s = slippageBps / 1000;
-          const depth = Number(await harness.constantLiquidityDepth(liquidity, g, BigInt(slippageBps) * 10n ** 15n, down));
+          const target = await harness.sqrtAfterMove(g, BigInt(slippageBps) * 10n ** 15n, down);
+          const depth = Number(await harness.quoteBetween(liquidity, g, target));
           const exact = (Number(liquidity) * Number(g) * (down ? 1 - Math.sqrt(1 - s) : Math.sqrt(1 + s) - 1)) / 1e18;
           expect(depth <= exact * (1 + 1e-12) + 1, `depth ${depth} above ${exact}`).to.equal(true);
           expect(depth >= exact * (1 - 1e-8) - 2).to.equal(true);

@@ -1,4 +1,4 @@
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import BallastModule from "../../../deploy/modules/Ballast.js";
 import type { ReferenceMarginEngine, RiskLens, RiskModule, VolatilityOracle } from "../../../typechain-types/index.js";
@@ -11,13 +11,9 @@ export interface Ballast {
   riskLens: RiskLens;
 }
 
-interface IgnitionLike {
-  deploy(module: typeof BallastModule, options?: { parameters?: Record<string, Record<string, unknown>> }): Promise<Record<string, { getAddress(): Promise<string> }>>;
-}
-
 /** Deploys Ballast through the project's Ignition module (`deploy/modules/Ballast.ts`). */
 export async function deployBallast(
-  connection: { ethers: HardhatEthers; ignition: IgnitionLike },
+  connection: NetworkConnection,
   parameters: { admin?: string; adminDelay?: number } = {},
 ): Promise<Ballast> {
   const deployed = await connection.ignition.deploy(BallastModule, {
@@ -25,9 +21,9 @@ export async function deployBallast(
   });
   const { ethers } = connection;
   return {
-    volatilityOracle: await ethers.getContractAt("VolatilityOracle", await deployed.volatilityOracle!.getAddress()),
-    engine: await ethers.getContractAt("ReferenceMarginEngine", await deployed.engine!.getAddress()),
-    riskModule: await ethers.getContractAt("RiskModule", await deployed.riskModule!.getAddress()),
-    riskLens: await ethers.getContractAt("RiskLens", await deployed.riskLens!.getAddress()),
+    volatilityOracle: await ethers.getContractAt("VolatilityOracle", await deployed.volatilityOracle.getAddress()),
+    engine: await ethers.getContractAt("ReferenceMarginEngine", await deployed.engine.getAddress()),
+    riskModule: await ethers.getContractAt("RiskModule", await deployed.riskModule.getAddress()),
+    riskLens: await ethers.getContractAt("RiskLens", await deployed.riskLens.getAddress()),
   };
 }

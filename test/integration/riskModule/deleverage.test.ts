@@ -1,0 +1,136 @@
+import { expect } from "chai";
+
+import { wad } from "../../../scripts/lib/ballast/params.js";
+import { ETH_MARKET } from "../../../scripts/lib/system.js";
+import { fromWad } from "../../helpers/numbers.js";
+import { openAtFractionOfCap, spikeVolatility } from "../../helpers/scenarios.js";
+import { systemFixture } from "../../helpers/system.js";
+
+const Status = { Healthy: 0n, OverCap: 1n, OracleInvalid: 2n };
+
+const base = await systemFixture();
+const thinWindow = await systemFixture({ market: { rho: wad(0.01) } });
+
+describe("RiskModule deleverage", () => {
+  const { connection, load } = base;
+  const { ethers } = connection;
+
+  it("reduces a position over its cap to cap * (1 - tauTarget), pays the keeper, and emits the figures", async () => {
+    const system = await load();
+    const [, user, keeper] = await ethers.getSigners();
+    const module = system.ballast.riskModule;
+    await openAtFractionOfCap(system, user!, 1_000, 0.7);
+    expect((await module.accountStatus(user!.address)).status).to.equal(Status.Healthy);
+    await spikeVolatility(system);
+
+    const status = await module.accountStatus(user!.address);
+    expect(status.status).to.equal(Status.OverCap);
+    const before = status.worst;
+    expect(before.notional > (before.cap * wad(1.05)) / wad(1)).to.equal(true);
+    const [notional, sizeDelta, fee] = await module.deleverageQuote(user!.address, ETH_MARKET);
+    // Hysteresis: the reduction leaves floor(cap * 0.95) of notional.
+    expect(notional).to.equal(before.notional - (before.cap * wad(0.95)) / wad(1));
+    expect(fee).to.equal((notional * wad(0.001)) / wad(1));
+
+    const ledgerBefore = (await system.ballast.engine.margin(keeper!.address)).ledger;
+    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET))
+      .to.emit(module, "Deleveraged")
+      .withArgs(
+        user!.address,
+        ETH_MARKET,
+        keeper!.address,
+        before.size,
+        before.size - sizeDelta,
+        notional,
+        before.cap,
+        before.binding,
+        fee,
+      );
+    const after = await module.positionRisk(user!.address, ETH_MARKET);
+    expect(after.size).to.equal(before.size - sizeDelta);
+    expect(after.notional <= (before.cap * wad(0.95)) / wad(1)).to.equal(true);
+    expect((await system.ballast.engine.margin(keeper!.address)).ledger - ledgerBefore).to.equal(fee);
+    expect((await module.accountStatus(user!.address)).status).to.equal(Status.Healthy);
+  });
+
+  it("reverts with NothingToDeleverage for a position within cap * (1 + tauTrigger), and for a racing second keeper", async () => {
+    const system = await load();
+    const [, user, keeper, racer] = await ethers.getSigners();
+    const module = system.ballast.riskModule;
+    await openAtFractionOfCap(system, user!, 1_000, 0.7);
+    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(
+      module,
+      "NothingToDeleverage",
+    );
+    expect(await module.deleverageQuote(user!.address, ETH_MARKET)).to.deep.equal([0n, 0n, 0n]);
+    await spikeVolatility(system);
+    await module.connect(keeper!).deleverage(user!.address, ETH_MARKET);
+    const risk = await module.positionRisk(user!.address, ETH_MARKET);
+    await expect(module.connect(racer!).deleverage(user!.address, ETH_MARKET))
+      .to.be.revertedWithCustomError(module, "NothingToDeleverage")
+      .withArgs(user!.address, ETH_MARKET, risk.notional, risk.cap);
+  });
+
+  it("with the Chainlink price diverging from the pool TWAP, acts on the larger of the two breaches", async () => {
+    const system = await load();
+    const [, user, keeper] = await ethers.getSigners();
+    const module = system.ballast.riskModule;
+    await openAtFractionOfCap(system, user!, 1_000, 0.9);
+    await spikeVolatility(system);
+    // Chainlink now says 2,850 while the pool's TWAP still says about 3,000.
+    await system.setEthPrice(2_850);
+    const atOracle = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+    const snapshot = await connection.networkHelpers.takeSnapshot();
+    await system.setEthPrice(fromWad((await module.depthState(ETH_MARKET)).twapPrice));
+    const atTwap = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+    await snapshot.restore();
+    const [quoted] = await module.deleverageQuote(user!.address, ETH_MARKET);
+    expect(quoted).to.equal(atOracle > atTwap ? atOracle : atTwap);
+    expect(atOracle).to.not.equal(atTwap);
+    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.emit(module, "Deleveraged");
+  });
+
+  it("user reductions go through while the position is over its cap (the module is never consulted)", async () => {
+    const system = await load();
+    const [, user] = await ethers.getSigners();
+    const size = await openAtFractionOfCap(system, user!, 1_000, 0.7);
+    await spikeVolatility(system);
+    expect((await system.ballast.riskModule.accountStatus(user!.address)).status).to.equal(Status.OverCap);
+    await expect(system.trade(user!, -size / 10)).to.not.revert(ethers);
+    await expect(system.trade(user!, -size * 0.9)).to.not.revert(ethers);
+  });
+
+  describe("rolling window (rho = 1 %)", () => {
+    it("no rolling window sees more than rho * depth; the window refills as time passes", async () => {
+      const system = await thinWindow.load();
+      const signers = await thinWindow.connection.ethers.getSigners();
+      const module = system.ballast.riskModule;
+      const [keeper, ...users] = signers.slice(1, 5);
+      for (const user of users) await openAtFractionOfCap(system, user!, 10_000, 0.7);
+      await spikeVolatility(system);
+      const [, capacity] = await module.deleverageCapacity(ETH_MARKET);
+      expect(capacity > 0n).to.equal(true);
+      let total = 0n;
+      let exhausted = false;
+      for (const user of users) {
+        const [quoted] = await module.deleverageQuote(user!.address, ETH_MARKET);
+        if (quoted === 0n) {
+          await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET))
+            .to.be.revertedWithCustomError(module, "DeleverageWindowExhausted")
+            .withArgs(ETH_MARKET, capacity);
+          exhausted = true;
+          continue;
+        }
+        const receipt = await (await module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).wait();
+        const event = receipt!.logs.map((l) => module.interface.parseLog(l)).find((e) => e?.name === "Deleveraged");
+        total += event!.args.notional as bigint;
+      }
+      expect(exhausted).to.equal(true);
+      expect(total <= capacity).to.equal(true);
+      // Half the window later, half the bucket has drained.
+      await thinWindow.connection.networkHelpers.time.increase(1_800);
+      const [remaining] = await module.deleverageCapacity(ETH_MARKET);
+      expect(remaining > 0n && remaining <= capacity / 4n + 1n).to.equal(true);
+    });
+  });
+});
