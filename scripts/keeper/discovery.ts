@@ -48,6 +48,9 @@ interface Header {
   parentHash: string;
 }
 
+/** Sparse block hashes kept beyond the dense window. */
+const SPARSE_HASHES = 64;
+
 /** The chain moved while a step read it: redo the step. */
 class ChainMoved extends Error {}
 
@@ -63,6 +66,8 @@ export class AccountDiscovery {
   readonly accounts: string[] = [];
   readonly markets = new Set<bigint>();
   private readonly hashes = new Map<number, string>();
+  /** Sparse hashes further back (every `reorgHistory`-th block and the end of each far range), to find deep fork points. */
+  private readonly sparse = new Map<number, string>();
   private chunk: number;
   lastBlock: number;
   lastBlockHash = "";
@@ -134,6 +139,7 @@ export class AccountDiscovery {
     this.absorb(logs, result);
     this.hashes.clear();
     this.advance(end);
+    this.remember(end);
   }
 
   /** Near the head: headers of every new block, a parent-hash check, then the logs, checked against them. */
@@ -159,8 +165,16 @@ export class AccountDiscovery {
         throw new ChainMoved(`log of block ${log.blockNumber} has another block hash`);
     }
     this.absorb(logs, result);
-    for (const header of headers) this.advance(header);
+    for (const header of headers) {
+      this.advance(header);
+      if (header.number % this.options.reorgHistory === 0) this.remember(header);
+    }
     this.prune();
+  }
+
+  private remember(header: Header): void {
+    this.sparse.set(header.number, header.hash);
+    if (this.sparse.size > SPARSE_HASHES) this.sparse.delete(Math.min(...this.sparse.keys()));
   }
 
   /**
@@ -169,20 +183,21 @@ export class AccountDiscovery {
    */
   private async handleReorg(mismatch: number): Promise<void> {
     this.metrics.reorgs.inc();
-    const kept = [...this.hashes.keys()].filter((n) => n <= mismatch).sort((a, b) => b - a);
+    const dense = [...this.hashes.keys()].filter((n) => n <= mismatch).sort((a, b) => b - a);
+    const sparse = [...this.sparse.keys()].filter((n) => n <= mismatch && !this.hashes.has(n)).sort((a, b) => b - a);
     let fork: number | undefined;
-    for (const n of kept) {
+    for (const n of [...dense, ...sparse]) {
       const header = await this.header(n);
-      if (header.hash === this.hashes.get(n)) {
+      if (header.hash === (this.hashes.get(n) ?? this.sparse.get(n))) {
         fork = n;
         break;
       }
     }
-    const oldest = kept.at(-1) ?? mismatch;
-    const base = fork ?? oldest - 1;
-    const rewind = Math.max(this.options.startBlock - 1, base - this.options.safeDepth);
+    for (const n of [...this.sparse.keys()]) if (fork === undefined || n > fork) this.sparse.delete(n);
+    // No kept hash is canonical any more: the fork point is unknown, so re-read everything (rare, safe).
+    const rewind = fork === undefined ? this.options.startBlock - 1 : Math.max(this.options.startBlock - 1, fork - this.options.safeDepth);
     if (fork === undefined) {
-      this.logger.error({ mismatch, oldestKept: oldest, rewindTo: rewind }, "reorg deeper than the kept history; re-reading from below it");
+      this.logger.error({ mismatch, rewindTo: rewind }, "reorg deeper than every kept block hash; re-reading all logs from startBlock");
     } else {
       this.logger.warn({ forkPoint: fork, depth: mismatch - fork, rewindTo: rewind }, "reorg detected; re-reading logs");
     }
