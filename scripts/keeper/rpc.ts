@@ -11,11 +11,30 @@ import { retry } from "./retry.js";
 /** What a failed request means for the caller. */
 export type RpcErrorKind = "transient" | "revert" | "fatal";
 
-/** The revert data of a call that reverted with data, else undefined. */
+const REVERT_DATA = /^0x[0-9a-fA-F]{8,}$/;
+
+/**
+ * The revert data of a call that reverted with data, else undefined: from an ethers `CALL_EXCEPTION`, or
+ * from the JSON-RPC error object of other EIP-1193 providers (`data`, `error.data`, `info.error.data`,
+ * `data.data`).
+ */
 export function revertData(error: unknown): string | undefined {
-  if (!isError(error, "CALL_EXCEPTION")) return undefined;
-  const data = error.data;
-  return typeof data === "string" && /^0x[0-9a-fA-F]{8,}$/.test(data) ? data : undefined;
+  if (isError(error, "CALL_EXCEPTION")) {
+    const data = error.data;
+    return typeof data === "string" && REVERT_DATA.test(data) ? data : undefined;
+  }
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { data?: unknown; error?: { data?: unknown }; info?: { error?: { data?: unknown } } };
+  const inner = e.data as { data?: unknown } | undefined;
+  for (const candidate of [
+    e.data,
+    e.error?.data,
+    e.info?.error?.data,
+    typeof inner === "object" && inner !== null ? inner.data : undefined,
+  ]) {
+    if (typeof candidate === "string" && REVERT_DATA.test(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /**
@@ -25,7 +44,8 @@ export function revertData(error: unknown): string | undefined {
 export function classifyRpcError(error: unknown): RpcErrorKind {
   if (error instanceof FatalError) return "fatal";
   if (error instanceof RpcTimeoutError || error instanceof RetryableError) return "transient";
-  if (isError(error, "CALL_EXCEPTION")) return revertData(error) === undefined ? "transient" : "revert";
+  if (revertData(error) !== undefined) return "revert";
+  if (isError(error, "CALL_EXCEPTION")) return "transient";
   if (
     isError(error, "INSUFFICIENT_FUNDS") ||
     isError(error, "NONCE_EXPIRED") ||

@@ -297,14 +297,27 @@ export class TxManager {
     return verdict;
   }
 
-  /** eth_call then eth_estimateGas; maps a revert through the job. */
-  private async simulate(job: TxJob): Promise<Prepared> {
+  /** eth_call (then eth_estimateGas unless `estimate` is false), both on the latest block; maps a revert through the job. */
+  private async simulate(job: TxJob, estimate = true): Promise<Prepared> {
     const request = { from: this.options.from, to: job.to, data: job.data };
     try {
       await this.rpc.call("eth_call", () => this.provider.call({ ...request, blockTag: "latest" }));
-      const estimate = await this.rpc.call("eth_estimateGas", () => this.provider.estimateGas(request));
+      if (!estimate) {
+        this.metrics.simulations.inc({ result: "ok" });
+        return {};
+      }
+      // Estimated on the latest block, like the call: some nodes estimate on "pending" by default, where a
+      // pending transaction (ours, or another keeper's) would make it revert.
+      const provider = this.provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+      const estimate_ = await this.rpc.call("eth_estimateGas", async () =>
+        typeof provider.send === "function"
+          ? BigInt(
+              (await provider.send("eth_estimateGas", [{ from: request.from, to: request.to, data: request.data }, "latest"])) as string,
+            )
+          : this.provider.estimateGas(request),
+      );
       this.metrics.simulations.inc({ result: "ok" });
-      return { gasLimit: (estimate * BigInt(100 + this.options.gasLimitMarginPercent)) / 100n };
+      return { gasLimit: (estimate_ * BigInt(100 + this.options.gasLimitMarginPercent)) / 100n };
     } catch (error) {
       const data = revertData(rootCause(error));
       if (data === undefined) {
@@ -545,7 +558,8 @@ export class TxManager {
     job: TxJob,
     state: { nonce: number; gasLimit: bigint; fees: Fees; hashes: string[] },
   ): Promise<"replaced" | { hash: string | undefined; reason: string } | undefined> {
-    const verdict = await this.simulate(job);
+    // A call only (no estimate), on the latest block: our own pending transaction is not in it.
+    const verdict = await this.simulate(job, false);
     const current = await this.currentFees();
     const fees = replacementFees(state.fees, current ?? state.fees, this.options.bumpPercent, this.options.maxFeePerGas);
     if (fees === undefined) {
@@ -613,7 +627,13 @@ export class TxManager {
         } catch (error) {
           // Was it received anyway (a timeout after delivery)? A known hash settles it.
           const known = await this.rpc.call("eth_getTransactionByHash", () => this.provider.getTransaction(hash)).catch(() => null);
-          if (known !== null) return { hash };
+          if (known !== null) {
+            this.logger.warn(
+              { hash, error: describeError(error) },
+              "broadcast answer lost, but the node has the transaction (found by hash)",
+            );
+            return { hash };
+          }
           return { hash, error };
         }
       },

@@ -50,8 +50,10 @@ export class FaultProxy {
   readonly counts = new Map<string, number>();
   /** Faults fired per action. */
   readonly fired = new Map<FaultAction, number>();
-  /** Every raw transaction seen by `eth_sendRawTransaction`, in order. */
+  /** Every raw transaction of `eth_sendRawTransaction`, in order, recorded once the node answered it (or a fault replaced the answer). */
   readonly rawTransactions: string[] = [];
+  /** Every request (method and params), in order. */
+  readonly requests: { method: string; params: unknown[] }[] = [];
   url = "";
 
   constructor(private readonly target: string) {}
@@ -120,7 +122,7 @@ export class FaultProxy {
     let whole: ActiveRule | undefined;
     calls.forEach((call, i) => {
       this.counts.set(call.method, (this.counts.get(call.method) ?? 0) + 1);
-      if (call.method === "eth_sendRawTransaction" && typeof call.params?.[0] === "string") this.rawTransactions.push(call.params[0]);
+      this.requests.push({ method: call.method, params: call.params ?? [] });
       const rule = this.match(call);
       if (rule === undefined) return;
       if (rule.action === "error") {
@@ -130,12 +132,21 @@ export class FaultProxy {
       }
     });
 
+    const recordRaw = () => {
+      for (const call of calls)
+        if (call.method === "eth_sendRawTransaction" && typeof call.params?.[0] === "string") this.rawTransactions.push(call.params[0]);
+    };
     if (whole?.action === "drop") {
+      recordRaw();
       socket.destroy();
       return;
     }
-    if (whole?.action === "timeout") return; // never answered; the socket is destroyed at close
+    if (whole?.action === "timeout") {
+      recordRaw();
+      return; // never answered; the socket is destroyed at close
+    }
     if (whole?.action === "http-error") {
+      recordRaw();
       response.writeHead(whole.status ?? 503, { "content-type": "text/plain" }).end("injected HTTP error");
       return;
     }
@@ -158,6 +169,7 @@ export class FaultProxy {
       const json = (await upstream.json()) as Record<string, unknown> | Record<string, unknown>[];
       answers = Array.isArray(json) ? json : [json];
     }
+    recordRaw();
     if (whole?.action === "forward-then-drop") {
       if (whole.delayMs !== undefined) await new Promise((r) => setTimeout(r, whole!.delayMs));
       socket.destroy();

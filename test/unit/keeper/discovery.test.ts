@@ -55,16 +55,14 @@ class FakeChain {
           throw error;
         }
         this.ranges.push([filter.fromBlock, filter.toBlock]);
-        return this.blocks
-          .slice(filter.fromBlock, filter.toBlock + 1)
-          .flatMap((b) =>
-            b.accounts.map((a) => ({
-              blockNumber: b.number,
-              blockHash: b.hash,
-              address: ENGINE,
-              topics: [POSITION_CHANGED_TOPIC, zeroPadValue(a, 32), toBeHex(1, 32)],
-            })),
-          );
+        return this.blocks.slice(filter.fromBlock, filter.toBlock + 1).flatMap((b) =>
+          b.accounts.map((a) => ({
+            blockNumber: b.number,
+            blockHash: b.hash,
+            address: ENGINE,
+            topics: [POSITION_CHANGED_TOPIC, zeroPadValue(a, 32), toBeHex(1, 32)],
+          })),
+        );
       },
     } as unknown as Provider;
   }
