@@ -137,11 +137,29 @@ export const FIELDS = {
     help: "largest eth_getLogs block range (default 2000; shrinks on refusal)",
     schema: int(1, 10_000_000).default(2_000),
   },
+  scanMode: {
+    kind: "string",
+    placeholder: "<mode>",
+    help: "full: every owned account through the lens each block; prefilter: an off-chain model picks the accounts to evaluate on-chain (docs/KEEPER.md) (default full)",
+    schema: z.enum(["full", "prefilter"], { error: "expected full or prefilter" }).default("full"),
+  },
+  prefilterMargin: {
+    kind: "number",
+    placeholder: "<x>",
+    help: "prefilter: evaluate on-chain from a model ratio of 1 - margin (default 0.05)",
+    schema: num(0.001, 0.5).default(0.05),
+  },
+  sweepPerBlock: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "prefilter: accounts evaluated on-chain each block regardless of the model, round robin (default 250)",
+    schema: int(0, 1_000_000).default(250),
+  },
   lensChunkSize: {
     kind: "int",
     placeholder: "<n>",
-    help: "accounts per statusBatch call (default 250)",
-    schema: int(1, 10_000).default(250),
+    help: "accounts per statusBatch call (default 100)",
+    schema: int(1, 10_000).default(100),
   },
   readConcurrency: { kind: "int", placeholder: "<n>", help: "statusBatch calls in flight (default 4)", schema: int(1, 64).default(4) },
   txConcurrency: { kind: "int", placeholder: "<n>", help: "deleverage transactions in flight (default 8)", schema: int(1, 256).default(8) },
@@ -379,7 +397,10 @@ export function loadConfig(input: {
   argv: readonly string[];
   env: Record<string, string | undefined>;
   readFile?: (file: string) => string;
+  /** False for the Hardhat script: the RPC and the signer come from the network (default true). */
+  standalone?: boolean;
 }): LoadedConfig {
+  const standalone = input.standalone ?? true;
   const problems: string[] = [];
   const argv = [...input.argv];
   for (const arg of argv) {
@@ -433,7 +454,11 @@ export function loadConfig(input: {
       raw[name] = { value: typeof flag === "boolean" ? flag : fromText(FIELDS[name].kind, flag), source: { kind: "flag" } };
   }
   const config = validate(raw, problems);
-  if (raw.rpc === undefined) problems.push(`${describe("rpc", undefined)}: required`);
+  if (standalone && raw.rpc === undefined) problems.push(`${describe("rpc", undefined)}: required`);
+  if (!standalone) {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { config: { ...config, rpc: undefined }, privateKey: undefined, help: false };
+  }
 
   let privateKey = input.env[PRIVATE_KEY_ENV];
   if (privateKey !== undefined) {

@@ -30,12 +30,15 @@ export interface DiscoveryOptions {
   safeDepth: number;
   /** Header reads in flight when following the head. */
   concurrency: number;
+  /** Read every engine log (not only `PositionChanged`) and report the addresses they name in `touched`. */
+  allLogs?: boolean;
 }
 
 export interface SyncResult {
   /** Accounts seen for the first time, in order. */
   added: string[];
-  /** Accounts with a `PositionChanged` in the blocks read (new or not): their inputs changed. */
+  /** Addresses named by an indexed topic of an engine log in the blocks read (with `allLogs`; else only
+   * `PositionChanged` accounts): their snapshots may have changed. */
   touched: Set<string>;
   /** Markets seen for the first time. */
   newMarkets: bigint[];
@@ -229,10 +232,12 @@ export class AccountDiscovery {
 
   private absorb(logs: readonly Log[], result: SyncResult): void {
     for (const log of logs) {
+      for (const topic of log.topics.slice(1)) {
+        if (/^0x0{24}[0-9a-fA-F]{40}$/.test(topic)) result.touched.add(getAddress(dataSlice(topic, 12)));
+      }
       if (log.topics[0] !== POSITION_CHANGED_TOPIC || log.topics.length < 3) continue;
       const account = getAddress(dataSlice(log.topics[1]!, 12));
       const market = BigInt(log.topics[2]!);
-      result.touched.add(account);
       if (this.add(account)) result.added.push(account);
       if (!this.markets.has(market)) {
         this.markets.add(market);

@@ -23,15 +23,16 @@ import {
   ZeroAddress,
 } from "ethers";
 
-import { DELEVERAGED_TOPIC, moduleInterface } from "./abi.js";
+import { DELEVERAGED_TOPIC, moduleInterface, Status } from "./abi.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { type KeeperConfig, redactUrl } from "./config.js";
-import { AccountDiscovery } from "./discovery.js";
+import { AccountDiscovery, type SyncResult } from "./discovery.js";
 import { AbortedError, ChainMismatchError, ConfigError, describeError } from "./errors.js";
 import { HeadSource } from "./heads.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HealthReport, KeeperMetrics, type MetricsServer, startMetricsServer } from "./metrics.js";
 import { OraclePoker } from "./poker.js";
+import { Prefilter } from "./prefilter.js";
 import { rankOverCap } from "./ranking.js";
 import { Rpc } from "./rpc.js";
 import { Scanner } from "./scanner.js";
@@ -265,6 +266,15 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     { lens, module, chunkSize: config.lensChunkSize, concurrency: config.readConcurrency },
     logger,
   );
+  const prefilter =
+    config.scanMode === "prefilter"
+      ? new Prefilter(
+          provider,
+          rpc,
+          { module, engine, oracle: volatilityOracle, margin: config.prefilterMargin, snapshotConcurrency: config.readConcurrency },
+          logger,
+        )
+      : undefined;
   const poker = new OraclePoker(
     provider,
     rpc,
@@ -408,6 +418,42 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     return blocked;
   };
 
+  let sweepCursor = 0;
+  /** The next `count` owned accounts, round robin. */
+  const nextSweep = (count: number): string[] => {
+    if (owned.length === 0 || count === 0) return [];
+    const out: string[] = [];
+    for (let i = 0; i < Math.min(count, owned.length); i++) out.push(owned[(sweepCursor + i) % owned.length]!);
+    sweepCursor = (sweepCursor + out.length) % owned.length;
+    return out;
+  };
+  /** Statuses of the accounts to evaluate this block: every owned one, or the prefilter's suspects and the sweep. */
+  const scanAccounts = async (sync: SyncResult, blockTag: number): Promise<AccountStatus[]> => {
+    if (prefilter === undefined) {
+      metrics.accountsScanned.set(owned.length);
+      return scanner.scan(owned, blockTag);
+    }
+    if (sync.reorged) prefilter.invalidateAll();
+    else prefilter.invalidate(sync.touched);
+    await prefilter.refresh(owned, blockTag);
+    const { suspects } = prefilter.suspects(owned);
+    const flagged = new Set(suspects);
+    const sweep = nextSweep(config.sweepPerBlock).filter((a) => !flagged.has(a));
+    metrics.prefilterSuspects.set(suspects.length);
+    metrics.accountsScanned.set(suspects.length + sweep.length);
+    const statuses = await scanner.scan([...suspects, ...sweep], blockTag);
+    for (const s of statuses) {
+      if (flagged.has(s.account) || !s.ok || s.status !== Status.OverCap) continue;
+      metrics.prefilterMisses.inc();
+      prefilter.markMissed(s.account);
+      logger.error(
+        { account: s.account, modelRatio: prefilter.ratio(s.account), ratio: s.ratio },
+        "prefilter missed an over-cap account (found by the sweep); it is evaluated on-chain every block from now on",
+      );
+    }
+    return statuses;
+  };
+
   const tick = async (head: number) => {
     const started = Date.now();
     lastHead = head;
@@ -423,7 +469,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       blockTag = Math.max(blockTag, await rpc.call("eth_blockNumber", () => provider.getBlockNumber()));
     }
     const timer = metrics.scanSeconds.startTimer();
-    const statuses: AccountStatus[] = await scanner.scan(owned, blockTag);
+    const statuses: AccountStatus[] = await scanAccounts(sync, blockTag);
     timer();
     const overCap = rankOverCap(statuses);
     metrics.accountsOverCap.set(overCap.length);

@@ -82,6 +82,21 @@ export class KeeperMetrics {
   });
   readonly head = new Gauge({ name: "keeper_head_block", help: "Latest head seen", registers: [this.registry] });
   readonly lag = new Gauge({ name: "keeper_lag_blocks", help: "Head minus last block processed", registers: [this.registry] });
+  readonly accountsScanned = new Gauge({
+    name: "keeper_accounts_scanned",
+    help: "Accounts evaluated on-chain in the last scan",
+    registers: [this.registry],
+  });
+  readonly prefilterSuspects = new Gauge({
+    name: "keeper_prefilter_suspects",
+    help: "Accounts the prefilter sent on-chain in the last scan",
+    registers: [this.registry],
+  });
+  readonly prefilterMisses = new Counter({
+    name: "keeper_prefilter_misses_total",
+    help: "Over-cap accounts found by the safety sweep that the prefilter had not flagged",
+    registers: [this.registry],
+  });
   readonly scanSeconds = new Histogram({
     name: "keeper_scan_seconds",
     help: "Duration of one scan of every owned account",

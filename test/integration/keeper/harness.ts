@@ -116,6 +116,13 @@ export async function keeperHarness(options: SystemOptions = {}) {
       await Promise.all(keepers.map((k) => k.stop().catch(() => undefined)));
     },
 
+    /** A new wallet holding 10 ETH for gas, nothing in the engine. */
+    async wallet(): Promise<Wallet> {
+      const wallet = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+      await networkHelpers.setBalance(wallet.address, parseEther("10"));
+      return wallet;
+    },
+
     /** A new account holding `usdc` with a long of `fraction` of its cap. */
     async openAccount(system: System, fraction: number, usdc = 1_000, key = Wallet.createRandom().privateKey): Promise<Wallet> {
       const wallet = new Wallet(key, ethers.provider);

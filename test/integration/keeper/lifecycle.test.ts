@@ -198,4 +198,24 @@ describe("keeper lifecycle: CLI, shutdown, restart, configuration errors", () =>
     expect(mismatch.output()).to.contain("checkpoint is for module 0x0000000000000000000000000000000000000001");
     expect(await readFile(other, "utf8")).to.equal(foreign);
   });
+
+  it("the Hardhat script takes its configuration from KEEPER_* and its RPC from the network (wrong module: exit 1)", async () => {
+    const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "run", "scripts/keeper/hardhat.ts"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        KEEPER_MODULE: "0x000000000000000000000000000000000000dEaD",
+        KEEPER_LENS: "0x000000000000000000000000000000000000bEEF",
+        KEEPER_METRICS: "false",
+        KEEPER_CHECKPOINT: h.file(),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(code, output).to.equal(1);
+    expect(output).to.contain("module 0x000000000000000000000000000000000000dEaD has no code on chain 31337");
+  });
 });

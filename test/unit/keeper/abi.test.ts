@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { type Fragment, Interface } from "ethers";
 import hre from "hardhat";
 
-import { AGGREGATOR_ABI, ENGINE_ABI, RISK_LENS_ABI, RISK_MODULE_ABI, VOLATILITY_ORACLE_ABI } from "../../../scripts/keeper/abi.js";
+import {
+  AGGREGATOR_ABI,
+  ENGINE_ABI,
+  ERC20_ABI,
+  RISK_LENS_ABI,
+  RISK_MODULE_ABI,
+  VOLATILITY_ORACLE_ABI,
+} from "../../../scripts/keeper/abi.js";
 
 /** The signature of a fragment with its outputs: the same text for the same ABI. */
 function shape(fragment: Fragment): string {
@@ -18,6 +25,7 @@ describe("keeper ABI fragments", () => {
     ["ReferenceMarginEngine", ENGINE_ABI, ["ReferenceMarginEngine"]],
     ["VolatilityOracle", VOLATILITY_ORACLE_ABI, ["VolatilityOracle"]],
     ["EACAggregatorProxy", AGGREGATOR_ABI, ["EACAggregatorProxy"]],
+    ["ERC20", ERC20_ABI, ["TestToken"]],
   ] as const) {
     it(`every fragment the keeper uses for ${label} matches the compiled contract (selector, topic and outputs)`, async () => {
       const compiled: string[] = [];

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 
 import { expect } from "chai";
@@ -73,6 +74,9 @@ describe("keeper configuration", () => {
     subscribe: "perhaps",
     logChunkBlocks: "0",
     lensChunkSize: "100000",
+    scanMode: "fast",
+    prefilterMargin: "0.9",
+    sweepPerBlock: "x",
     readConcurrency: "0",
     txConcurrency: "1000",
     cooldownSeconds: "-5",
@@ -169,6 +173,13 @@ describe("keeper configuration", () => {
     expect(message).to.contain("--rpc: expected an http(s):// or ws(s):// URL");
     expect(message).not.to.contain("SECRET");
     expect(redactUrl("https://eth.example.com/v3/SECRETKEY?x=1")).to.equal("https://eth.example.com/…");
+  });
+
+  it("docs/KEEPER.md documents every field with its flag and variable", async () => {
+    const doc = await readFile("docs/KEEPER.md", "utf8");
+    for (const field of Object.keys(FIELDS)) {
+      expect(doc, field).to.match(new RegExp(`\\| \`${field}\`\\s+\\| \`--${flagName(field)}\`\\s+\\| \`${envName(field)}\`\\s+\\|`));
+    }
   });
 
   it("usage lists every field with its flag and variable", () => {
