@@ -74,6 +74,8 @@ export class AccountDiscovery {
   private chunk: number;
   lastBlock: number;
   lastBlockHash = "";
+  /** When a block was last read (progress of a long catch-up). */
+  lastProgressAt = Date.now();
 
   constructor(
     private readonly provider: Provider,
@@ -220,6 +222,7 @@ export class AccountDiscovery {
   }
 
   private advance(header: Header): void {
+    this.lastProgressAt = Date.now();
     this.hashes.set(header.number, header.hash);
     this.lastBlock = header.number;
     this.lastBlockHash = header.hash;

@@ -307,16 +307,19 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
   let processed = discovery.lastBlock;
   let lastHead = processed;
   let lastProcessedAt = Date.now();
+  let firstTickDone = false;
   let lastSave = 0;
   let savedBlock = -1;
 
   const health = (): HealthReport => {
     const age = (Date.now() - lastProcessedAt) / 1000;
-    const ok = !stopping && age <= config.healthMaxAgeSeconds;
+    // A first catch-up (logs from startBlock) can take long: it counts as alive while it reads blocks.
+    const syncing = !firstTickDone && (Date.now() - discovery.lastProgressAt) / 1000 <= config.healthMaxAgeSeconds;
+    const ok = !stopping && (age <= config.healthMaxAgeSeconds || syncing);
     return {
       ok,
       body: {
-        status: ok ? "ok" : stopping ? "stopping" : "stale",
+        status: stopping ? "stopping" : syncing && age > config.healthMaxAgeSeconds ? "syncing" : ok ? "ok" : "stale",
         lastBlock: processed,
         head: lastHead,
         lag: Math.max(0, lastHead - processed),
@@ -493,6 +496,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
 
     processed = blockTag;
     lastProcessedAt = Date.now();
+    firstTickDone = true;
     metrics.lastBlock.set(processed);
     metrics.lag.set(Math.max(0, lastHead - processed));
     metrics.accountsTracked.set(discovery.accountCount);

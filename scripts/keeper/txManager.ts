@@ -455,6 +455,7 @@ export class TxManager {
           gasLimit,
           fees: sent.fees,
           hashes: sent.hash === undefined ? [] : [sent.hash],
+          last: this.buildTx(job, sent.nonce, gasLimit, sent.fees),
         });
         if (tracked === "nonce-taken") {
           this.logger.warn({ ...job.context, nonce: sent.nonce }, "our nonce was used by another transaction from this key; re-simulating");
@@ -485,10 +486,7 @@ export class TxManager {
   }
 
   /** Follows a sent job to its outcome (see the module comment). */
-  private async track(
-    job: TxJob,
-    state: { nonce: number; gasLimit: bigint; fees: Fees; hashes: string[] },
-  ): Promise<TxOutcome | "nonce-taken"> {
+  private async track(job: TxJob, state: TrackState): Promise<TxOutcome | "nonce-taken"> {
     const { nonce } = state;
     let lastSend = Date.now();
     let replacements = 0;
@@ -527,7 +525,11 @@ export class TxManager {
         } else if (Date.now() - lastSend >= this.options.stuckAfterMs && cancelled === undefined) {
           lastSend = Date.now();
           if (replacements >= this.options.maxReplacements) {
-            this.logger.warn({ ...job.context, nonce, replacements }, "transaction still pending; replacement limit reached, waiting");
+            this.logger.warn(
+              { ...job.context, nonce, replacements },
+              "transaction still pending; replacement limit reached, re-broadcasting it as is",
+            );
+            await this.rebroadcast(job, state);
           } else {
             const outcome = await this.replace(job, state);
             if (outcome === "replaced") replacements++;
@@ -554,10 +556,7 @@ export class TxManager {
    * Replaces a stuck transaction at the same nonce: re-simulates first; re-sends the job with bumped fees,
    * or a cancel if the job has nothing left to do. Returns "replaced", the cancel, or undefined (no change).
    */
-  private async replace(
-    job: TxJob,
-    state: { nonce: number; gasLimit: bigint; fees: Fees; hashes: string[] },
-  ): Promise<"replaced" | { hash: string | undefined; reason: string } | undefined> {
+  private async replace(job: TxJob, state: TrackState): Promise<"replaced" | { hash: string | undefined; reason: string } | undefined> {
     // A call only (no estimate), on the latest block: our own pending transaction is not in it.
     const verdict = await this.simulate(job, false);
     const current = await this.currentFees();
@@ -565,8 +564,9 @@ export class TxManager {
     if (fees === undefined) {
       this.logger.warn(
         { ...job.context, nonce: state.nonce, maxFeePerGas: state.fees.maxFeePerGas, cap: this.options.maxFeePerGas },
-        "stuck transaction: fee cap reached, cannot bump; waiting",
+        "stuck transaction: fee cap reached, cannot bump; re-broadcasting it as is",
       );
+      await this.rebroadcast(job, state);
       return undefined;
     }
     if (verdict.outcome?.status === "retry-later") return undefined;
@@ -592,6 +592,7 @@ export class TxManager {
     }
     if (result.hash !== undefined) state.hashes.push(result.hash);
     state.fees = fees;
+    state.last = tx;
     this.metrics.replacements.inc();
     const reason =
       verdict.outcome === undefined ? undefined : "reason" in verdict.outcome ? verdict.outcome.reason : verdict.outcome.status;
@@ -608,6 +609,21 @@ export class TxManager {
       cancel ? "stuck transaction no longer needed: cancelled at the same nonce" : "stuck transaction replaced with higher fees",
     );
     return cancel ? { hash: result.hash, reason: reason ?? "no longer needed" } : "replaced";
+  }
+
+  /**
+   * Sends the job's last transaction again, unchanged: if a node dropped it (restart, mempool eviction),
+   * this puts it back, so its nonce never stays a gap. "already known" and the like are expected.
+   */
+  private async rebroadcast(job: TxJob, state: TrackState): Promise<void> {
+    const result = await this.withNonceLock(() => this.broadcaster!.send(state.last));
+    if (result.hash !== undefined && !state.hashes.includes(result.hash)) state.hashes.push(result.hash);
+    if (result.error !== undefined) {
+      this.logger.debug(
+        { ...job.context, nonce: state.nonce, error: describeError(result.error) },
+        "re-broadcast not accepted (usually: already known)",
+      );
+    }
   }
 
   private localBroadcaster(signer: Signer): Broadcaster {
@@ -670,6 +686,15 @@ export class TxManager {
       await Promise.allSettled([...this.inFlight.values()]);
     }
   }
+}
+
+/** A sent job being followed: its nonce, every hash sent at it, and the last transaction sent. */
+interface TrackState {
+  nonce: number;
+  gasLimit: bigint;
+  fees: Fees;
+  hashes: string[];
+  last: TransactionRequest;
 }
 
 interface Prepared {

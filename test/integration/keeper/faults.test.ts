@@ -227,4 +227,25 @@ describe("keeper under faults (each injected on purpose; nothing lost, nothing s
     expect(await h.deleveraged(system, from)).to.have.length(0);
     expect(await h.ethers.provider.getTransactionReceipt(first.hash!)).to.equal(null);
   });
+
+  it("a transaction the node dropped from its mempool is broadcast again at its nonce (replacement limit 0: unchanged), and mined once", async () => {
+    const system = await h.load();
+    const user = await h.openAccount(system, 0.8);
+    const { keeper, address } = await h.start(system, { stuckAfterSeconds: 0.3, maxReplacements: 0, poke: false });
+    const done = outcomes(keeper);
+    const from = await h.ethers.provider.getBlockNumber();
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up");
+    await overCapInOneBlock(h, system);
+    await until(() => h.broadcastFrom(address).length === 1, "the first broadcast");
+    const first = h.broadcastFrom(address)[0]!;
+    expect(await h.connection.provider.request({ method: "hardhat_dropTransaction", params: [first.hash] })).to.equal(true);
+    await until(() => h.broadcastFrom(address).length >= 2, "the re-broadcast");
+    await until(async () => (await h.ethers.provider.getTransaction(first.hash!)) !== null, "the transaction back in the mempool");
+    await h.networkHelpers.mine();
+    await until(() => done.length === 1, "the outcome");
+    expect(done[0]!.status).to.equal("confirmed");
+    expect(done[0]!.hash).to.equal(first.hash);
+    expect(h.broadcastFrom(address).every((tx) => tx.hash === first.hash)).to.equal(true);
+    await expectDeleveragedOnce(h, system, from, [user.address]);
+  });
 });
