@@ -23,7 +23,7 @@ export default defineConfig({
         path: soljson("solc"),
         settings: {
           evmVersion: "osaka",
-          optimizer: { enabled: true, runs: 1 },
+          optimizer: { enabled: true, runs: 200 },
           viaIR: true,
         },
       },

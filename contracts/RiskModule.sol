@@ -63,6 +63,9 @@ contract RiskModule is RiskConfig, ReentrancyGuardTransient {
 
     /// @inheritdoc IRiskModule
     function deleverage(address account, uint256 market) external nonReentrant returns (uint256 sizeDelta) {
+        // One deleverage per position per block: a racing keeper's call fails here, before any evaluation.
+        if (_s.lastDeleverage[account][market] == block.number) revert AlreadyDeleveraged(account, market);
+        _s.lastDeleverage[account][market] = block.number;
         (, DeleveragePlan memory plan) = AccountLogic.plan(_s, engine, volatilityOracle, account, market, true);
         (uint256 remaining, uint256 capacity) = AccountLogic.windowRemaining(_s, market);
         // The bucket holds `capacity / 2 - remaining` after draining; add this deleverage.
@@ -82,6 +85,7 @@ contract RiskModule is RiskConfig, ReentrancyGuardTransient {
             msg.sender,
             before,
             afterwards,
+            plan.position.price,
             plan.notional,
             plan.cap,
             plan.binding,

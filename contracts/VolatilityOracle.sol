@@ -101,7 +101,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         FeedState storage state = _states[feed];
         uint256 referenceTime = state.referenceTime;
         sigma = _clamp(state.realizedSigma, config);
-        stale = state.b == 0 || referenceTime + maxAge < block.timestamp;
+        stale = !state.folded || referenceTime + maxAge < block.timestamp;
 
         AggregatorV3Interface implied = config.impliedFeed;
         if (address(implied) != address(0)) {
@@ -164,6 +164,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         state.referenceTime = uint64(updatedAt);
         uint256 raw = VolatilityMath.sigmaUp(state.a, state.b, 0, type(uint64).max);
         state.realizedSigma = uint64(raw);
+        state.folded = true;
         emit RoundFolded(feed, state.cursor, price, updatedAt, _clamp(raw, config));
     }
 

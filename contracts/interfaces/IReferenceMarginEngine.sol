@@ -11,7 +11,7 @@ import {IRiskModule} from "./IRiskModule.sol";
 /// protocol teams. A REFERENCE, NOT A PRODUCTION ENGINE: no funding, no trading fees, trades execute at the
 /// Chainlink price, and liquidation closes every position of the account at once.
 /// @dev Accounting, in WAD USD unless stated:
-/// - collateral: ERC20 balances per account, valued at their Chainlink price (no engine haircut);
+/// - collateral: ERC20 balances per account, valued at their latest positive Chainlink price (no haircut);
 /// - ledger: a signed USD balance per account holding realized PnL, keeper fees and liquidation bonuses;
 /// - equity = collateral value + ledger + unrealized PnL; requirement = sum of `m * notional`;
 /// - an account with equity below its requirement can be liquidated by anyone: every position is closed at
@@ -25,23 +25,20 @@ import {IRiskModule} from "./IRiskModule.sol";
 /// cannot move user funds, change balances or positions, or block reductions.
 interface IReferenceMarginEngine is IMarginEngine {
     /// @notice An engine market.
-    /// @param feed Chainlink price feed of the base asset in USD.
-    /// @param maxPriceAge Oldest round accepted for increases, seconds (reductions accept any positive price).
+    /// @param feed Chainlink price feed of the base asset in USD. Trades, liquidations and deleverages execute at
+    /// its latest positive answer; freshness is checked by the risk module for increases and deleverage.
     /// @param maintenanceMargin Liquidation boundary `m`, WAD (must equal the module's market `m`).
     /// @param liquidationBonus Liquidator's share of the closed notional, WAD.
     struct Market {
         AggregatorV3Interface feed;
-        uint32 maxPriceAge;
         uint64 maintenanceMargin;
         uint64 liquidationBonus;
     }
 
     /// @notice An engine collateral.
-    /// @param feed Chainlink price feed of the asset in USD.
-    /// @param maxPriceAge Oldest round accepted for withdrawals, seconds.
+    /// @param feed Chainlink price feed of the asset in USD (latest positive answer).
     struct Collateral {
         AggregatorV3Interface feed;
-        uint32 maxPriceAge;
     }
 
     /// @notice An account's margin as the engine sees it, WAD USD.

@@ -22,9 +22,9 @@ import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 /// - Chainlink feeds report prices (and the L2 sequencer feed its status); every read is validated per
 ///   action (RISK-MODEL.md section 6): increases need every check, deleverage only a fresh positive price.
 /// - The volatility oracle (immutable) reports annualized volatility per feed; a stale one fails increases.
-/// - Reference Uniswap V3 pools are read only through time-weighted values (`observe`) and a tick walk that
-///   starts at the TWAP tick, refuses a spot price far from it, and whose higher readings enter the depth
-///   state only when two readings from different blocks agree and then at a bounded rate per hour. Residual
+/// - Reference Uniswap V3 pools are read only through time-weighted values (`observe`) and a tick walk
+///   measured at the TWAP tick (a swap that moves the spot price does not change it), whose higher readings
+///   enter the depth state only when two readings from different blocks agree and then at a bounded rate. Residual
 ///   risk: an LP holding real liquidity can withdraw it, refresh, and re-deposit in one transaction, which
 ///   lowers the depth state at once (caps only shrink; it costs the LP the gas and its fees' exposure).
 /// - Quote amounts of reference pools are read as USD (the quote token is a USD stablecoin).
@@ -59,7 +59,8 @@ interface IRiskModule {
         uint32 volHorizon;
     }
 
-    /// @notice Per-market parameters. Every field has hard bounds in the implementation.
+    /// @notice Per-market parameters. Every field has hard bounds in the implementation. The field order packs
+    /// what every `validateIncrease` reads into the first four storage slots.
     /// @param feed Chainlink price feed of the market's base asset in USD.
     /// @param maxPriceAge Oldest acceptable round (`heartbeat + grace`), seconds.
     /// @param horizon Reaction horizon `h`, seconds.
@@ -88,6 +89,7 @@ interface IRiskModule {
         AggregatorV3Interface feed;
         uint32 maxPriceAge;
         uint32 horizon;
+        uint32 depthMaxAge;
         uint64 maintenanceMargin;
         uint64 z;
         uint64 kappa;
@@ -105,7 +107,6 @@ interface IRiskModule {
         uint64 maxSlippage;
         uint64 rho;
         uint32 deleverageWindow;
-        uint32 depthMaxAge;
         uint64 depthRisePerHour;
         uint64 keeperFeeRate;
         uint96 keeperFeeMax;
@@ -265,7 +266,9 @@ interface IRiskModule {
     event IncreasesResumed(address indexed by);
 
     /// @notice A position over its cap was reduced.
-    /// @param notional Notional removed, WAD USD.
+    /// @param price The price the breach was evaluated at (Chainlink, or the pool TWAP when they diverged and
+    /// it showed the larger breach), WAD USD.
+    /// @param notional Notional removed at `price`, WAD USD.
     /// @param cap The cap that was breached, WAD USD.
     /// @param keeperFee Fee paid by the account to the keeper, WAD USD.
     event Deleveraged(
@@ -274,6 +277,7 @@ interface IRiskModule {
         address indexed keeper,
         int256 sizeBefore,
         int256 sizeAfter,
+        uint256 price,
         uint256 notional,
         uint256 cap,
         Bound binding,
@@ -313,12 +317,12 @@ interface IRiskModule {
     /// @notice The position is not above its cap with hysteresis: nothing to deleverage.
     error NothingToDeleverage(address account, uint256 market, uint256 notional, uint256 cap);
 
+    /// @notice The position was already deleveraged in this block (a racing keeper's call; it costs little).
+    error AlreadyDeleveraged(address account, uint256 market);
+
     /// @notice The market's rolling deleverage window is exhausted (what remains is below 1 % of its bucket
     /// and below what is due).
     error DeleverageWindowExhausted(uint256 market, uint256 capacity);
-
-    /// @notice The pool's spot price is too far from its TWAP to refresh depth.
-    error PoolSpotDeviates(uint256 market, int24 spotTick, int24 twapTick);
 
     /// @notice The pool could not serve the TWAP window.
     error PoolObserveFailed(uint256 market);
@@ -361,17 +365,18 @@ interface IRiskModule {
     /// @notice Reduces a position above `cap * (1 + tauTrigger)` to `cap * (1 - tauTarget)` (or by what the
     /// rolling window still allows) through the engine, and pays the caller the keeper fee. Permissionless.
     /// @dev Re-checks with fresh data. With the Chainlink price and the pool TWAP diverging, it evaluates both
-    /// and acts on the larger breach. Reverts with `NothingToDeleverage` or `DeleverageWindowExhausted`
-    /// before any external call when there is nothing to do.
+    /// and acts on the larger breach. At most one deleverage per position per block: a second call in the same
+    /// block reverts at once with `AlreadyDeleveraged` (a racing keeper wastes little gas). Otherwise it
+    /// reverts with `NothingToDeleverage` or `DeleverageWindowExhausted` before reducing anything.
     /// @return sizeDelta The size removed, base units WAD.
     function deleverage(address account, uint256 market) external returns (uint256 sizeDelta);
 
     /// @notice Refreshes the market's depth state from the pool: TWAP tick and harmonic-mean liquidity over
     /// `twapWindow` (constant-L depth), and a bounded walk over initialized ticks from the TWAP tick out to
     /// `maxSlippage` both ways. Permissionless.
-    /// @dev Reverts with `PoolObserveFailed`, `PoolSpotDeviates` (spot more than `maxDeviation` from the
-    /// TWAP), or `PoolReader.WalkTruncated` (the walk needs more than `maxWalkSteps` reads): a refresh never
-    /// records a partial reading. A market needs two refreshes in different blocks before its depth is
+    /// @dev Reverts with `PoolObserveFailed` or `PoolReader.WalkTruncated` (the walk, including the ticks
+    /// between the spot price and the TWAP tick, needs more than `maxWalkSteps` reads): a refresh never records
+    /// a partial reading. A market needs two refreshes in different blocks before its depth is
     /// non-zero (the first reading is only a confirmation for the second).
     function refreshDepth(uint256 market) external returns (uint256 down, uint256 up);
 

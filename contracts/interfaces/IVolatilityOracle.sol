@@ -26,7 +26,8 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/Ag
 /// - Nobody can write the estimator's state (`A`, `B`, reference round) except by `poke`, which only folds
 ///   rounds read from the feed itself; nobody can pause `poke` or the views.
 interface IVolatilityOracle {
-    /// @notice Per-feed parameters, all bounded (see the `*_LIMIT` constants of the implementation).
+    /// @notice Per-feed parameters, all bounded (see the `*_LIMIT` constants of the implementation). The order
+    /// packs what `getVolatility` reads into two storage slots.
     /// @param tauUp Memory (seconds) used when a sample raises the variance rate.
     /// @param tauDown Memory (seconds) used otherwise; `tauDown >= tauUp`.
     /// @param maxAge A state whose last folded round is older than this (seconds) reads as stale.
@@ -36,13 +37,13 @@ interface IVolatilityOracle {
     /// @param impliedFeed Optional implied-volatility feed (annualized, in its own decimals); zero for none.
     /// @param impliedWeight Weight `w` of the implied volatility, WAD; zero when there is no implied feed.
     struct FeedConfig {
+        AggregatorV3Interface impliedFeed;
+        uint32 maxAge;
         uint32 tauUp;
         uint32 tauDown;
-        uint32 maxAge;
         uint16 maxRoundsPerPoke;
         uint64 sigmaMin;
         uint64 sigmaMax;
-        AggregatorV3Interface impliedFeed;
         uint64 impliedWeight;
     }
 
@@ -50,6 +51,7 @@ interface IVolatilityOracle {
     /// @param cursor The last proxy round id read (folded or skipped); zero before the first poke.
     /// @param referenceTime `updatedAt` of the last valid round (the reference of the next return).
     /// @param realizedSigma The unclamped realized volatility after the last fold, WAD, rounded up.
+    /// @param folded Whether at least one return has been folded (`B > 0`): before that there is no estimate.
     /// @param referencePrice The answer of the last valid round.
     /// @param a Decayed sum of squared log returns, scaled by 1e36.
     /// @param b Decayed sum of seconds, scaled by 1e18.
@@ -57,6 +59,7 @@ interface IVolatilityOracle {
         uint80 cursor;
         uint64 referenceTime;
         uint64 realizedSigma;
+        bool folded;
         uint256 referencePrice;
         uint256 a;
         uint256 b;

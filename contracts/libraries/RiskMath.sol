@@ -236,7 +236,15 @@ library RiskMath {
     function positionCapDown(
         CapInput memory input
     ) internal pure returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds) {
-        uint256 x = adverseMoveUp(stressedMoveUp(input.sigma, input.horizon, input.z), input.isLong);
+        return positionCapDown(input, adverseMoveUp(stressedMoveUp(input.sigma, input.horizon, input.z), input.isLong));
+    }
+
+    /// @notice `positionCapDown` with the position's adverse move `x` already computed: it must equal
+    /// `adverseMoveUp(stressedMoveUp(sigma, horizon, z), isLong)` of the same input.
+    function positionCapDown(
+        CapInput memory input,
+        uint256 x
+    ) internal pure returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds) {
         _check(Input.Amount, input.otherRequirement, MAX_AMOUNT);
         _check(Input.Amount, _abs(input.equity), MAX_AMOUNT);
         bounds[uint8(Bound.LiquidationDistance) - 1] = liquidationBoundDown(

@@ -328,7 +328,7 @@ library AccountLogic {
         input.tierCapacity = _tierBound(a, p);
         input.greeksBound = type(uint256).max;
         uint256[BOUND_COUNT] memory bounds;
-        (cap, binding, bounds) = RiskMath.positionCapDown(input);
+        (cap, binding, bounds) = RiskMath.positionCapDown(input, p.x);
     }
 
     /// @dev Collateral-backed leverage capacity, scaled down by losses, less the other positions' notional.

@@ -14,9 +14,10 @@ import {MarketMeta, RiskState} from "./RiskState.sol";
 /// @dev A linked library called by DELEGATECALL with the module's `RiskState`. Two readings:
 /// - constant-L depth from the TWAP tick and harmonic-mean liquidity over `twapWindow` (cannot be moved
 ///   inside one transaction, but NOT conservative on concentrated pools);
-/// - a tick walk from the TWAP tick over initialized ticks out to `maxSlippage` both ways (conservative, but
-///   reads spot-state liquidity). It refuses to run while the spot price is more than `maxDeviation` from the
-///   TWAP, and reverts rather than record a truncated reading.
+/// - a tick walk over initialized ticks out to `maxSlippage` both ways, measured at the TWAP tick: the
+///   in-range liquidity there is derived from the pool's current liquidity by crossing the ticks between the
+///   spot and the TWAP tick, so moving the spot price (a swap) does not change the reading; only liquidity
+///   that is really added does. It reverts rather than record a truncated reading.
 /// The walk enters the state through asymmetric smoothing: a lower reading applies at once; a higher one
 /// moves the state towards `min(reading, the last reading from an earlier block)` by at most
 /// `depthRisePerHour` per hour, so liquidity added and removed inside one transaction never raises it.
@@ -35,7 +36,6 @@ library DepthLogic {
         if (!ok) revert IRiskModule.PoolObserveFailed(market);
         (, int24 spotTick, , , , , ) = config.pool.slot0();
         uint256 g = DepthMath.sqrtQuotePerBaseDown(twapTick, config.baseIsToken0);
-        _checkSpot(market, config, spotTick, twapTick, g);
 
         (uint256 readDown, uint256 readUp) = _walk(config, meta, spotTick, twapTick);
         IRiskModule.DepthState storage state = s.depth[market];
@@ -129,20 +129,5 @@ library DepthLogic {
         if (target <= current) return current;
         if (current == 0) return target;
         return Math.min(target, current + Math.mulDiv(current, risePerHour * elapsed, _WAD * 1 hours));
-    }
-
-    /// @dev Reverts when the spot price is more than `maxDeviation` from the TWAP price (prices are g^2).
-    function _checkSpot(
-        uint256 market,
-        IRiskModule.MarketConfig memory config,
-        int24 spotTick,
-        int24 twapTick,
-        uint256 g
-    ) private pure {
-        uint256 spot = DepthMath.sqrtQuotePerBaseDown(spotTick, config.baseIsToken0);
-        uint256 ratio = Math.mulDiv(spot, spot, g);
-        ratio = Math.mulDiv(ratio, _WAD, g);
-        uint256 gap = ratio > _WAD ? ratio - _WAD : _WAD - ratio;
-        if (gap > config.maxDeviation) revert IRiskModule.PoolSpotDeviates(market, spotTick, twapTick);
     }
 }

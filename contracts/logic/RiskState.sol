@@ -35,6 +35,7 @@ struct RiskState {
     mapping(uint8 tier => uint256 maxLeverage) tierLeverage;
     mapping(uint256 market => IRiskModule.DepthState state) depth;
     mapping(uint256 market => Window window) windows;
+    mapping(address account => mapping(uint256 market => uint256 blockNumber)) lastDeleverage;
     mapping(bytes32 key => uint256 time) changedAt;
     address sequencerFeed;
     uint32 sequencerGrace;

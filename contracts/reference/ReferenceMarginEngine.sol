@@ -7,7 +7,6 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
@@ -29,8 +28,8 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         Market config;
         uint8 feedDecimals;
         bool listed;
-        uint256 longSize;
-        uint256 shortSize;
+        uint128 longSize;
+        uint128 shortSize;
     }
 
     struct CollateralState {
@@ -122,8 +121,8 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         if (amount > balance) revert InsufficientCollateral(asset, balance, amount);
         _setBalance(msg.sender, asset, balance - amount);
         if (_openMarkets[msg.sender].length != 0) {
-            _requireMaintenance(msg.sender, true);
             riskModule.validateAccount(msg.sender);
+            _requireMaintenance(msg.sender);
         }
         IERC20(asset).safeTransfer(msg.sender, amount);
         emit Withdrawn(msg.sender, asset, amount);
@@ -136,25 +135,25 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         int256 before = _positions[msg.sender][market].size;
         int256 next = before + sizeDelta;
         bool increase = _abs(next) > _abs(before) || (before != 0 && next != 0 && (before > 0) != (next > 0));
-        // Increases need a fresh price; reductions accept any positive price so they are never blocked.
-        uint256 price = _price(market, increase);
-        _applyTrade(msg.sender, market, next, price);
+        // Trades execute at any positive price, so reductions are never blocked by a stale feed; an increase
+        // is then validated by the risk module, which fails closed on every oracle fault (section 6).
+        _applyTrade(msg.sender, market, next, _price(market));
         if (increase) {
-            _requireMaintenance(msg.sender, true);
             riskModule.validateIncrease(msg.sender, market);
+            _requireMaintenance(msg.sender);
         }
     }
 
     /// @inheritdoc IReferenceMarginEngine
     function liquidate(address account) external nonReentrant {
-        Margin memory m = _margin(account, false);
+        Margin memory m = _margin(account);
         if (m.equity >= int256(m.requirement)) revert NotLiquidatable(m.equity, m.requirement);
         uint256 closed;
         uint256 bonus;
         uint256[] memory markets = _openMarkets[account];
         for (uint256 i; i < markets.length; ++i) {
             uint256 market = markets[i];
-            uint256 price = _price(market, false);
+            uint256 price = _price(market);
             closed += Math.mulDiv(_abs(_positions[account][market].size), price, _WAD);
             bonus += Math.mulDiv(
                 Math.mulDiv(_abs(_positions[account][market].size), price, _WAD),
@@ -165,7 +164,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         }
         _ledgers[account] -= int256(bonus);
         _ledgers[msg.sender] += int256(bonus);
-        int256 equity = int256(_collateralValue(account, false)) + _ledgers[account];
+        int256 equity = int256(_collateralValue(account)) + _ledgers[account];
         uint256 shortfall;
         if (equity < 0) {
             // Insolvent: seize the collateral (it stays in the engine) and record the shortfall as bad debt.
@@ -193,7 +192,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         int256 size = _positions[account][market].size;
         if (sizeDelta > _abs(size)) revert ReduceTooLarge(_abs(size), sizeDelta);
         int256 next = size > 0 ? size - int256(sizeDelta) : size + int256(sizeDelta);
-        _applyTrade(account, market, next, _price(market, false));
+        _applyTrade(account, market, next, _price(market));
         _ledgers[account] -= int256(keeperFee);
         _ledgers[keeper] += int256(keeperFee);
         emit KeeperPaid(account, keeper, keeperFee);
@@ -225,7 +224,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
 
     /// @inheritdoc IReferenceMarginEngine
     function margin(address account) external view returns (Margin memory) {
-        return _margin(account, false);
+        return _margin(account);
     }
 
     /// @inheritdoc IReferenceMarginEngine
@@ -257,10 +256,10 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         }
         p.size = next;
         MarketState storage state = _markets[market];
-        if (before > 0) state.longSize -= uint256(before);
-        else state.shortSize -= _abs(before);
-        if (next > 0) state.longSize += uint256(next);
-        else state.shortSize += _abs(next);
+        if (before > 0) state.longSize -= uint128(uint256(before));
+        else state.shortSize -= uint128(_abs(before));
+        if (next > 0) state.longSize += uint128(uint256(next));
+        else state.shortSize += uint128(_abs(next));
         if (before == 0 && next != 0) {
             if (_openMarkets[account].length == MAX_POSITIONS) revert TooManyPositions(MAX_POSITIONS);
             _openMarkets[account].push(market);
@@ -270,14 +269,15 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         emit PositionChanged(account, market, before, next, price, realized);
     }
 
-    function _margin(address account, bool fresh) private view returns (Margin memory m) {
-        m.collateralValue = _collateralValue(account, fresh);
+    /// @dev Margin at the latest positive prices (freshness is the risk module's check for increases).
+    function _margin(address account) private view returns (Margin memory m) {
+        m.collateralValue = _collateralValue(account);
         m.ledger = _ledgers[account];
         uint256[] storage markets = _openMarkets[account];
         for (uint256 i; i < markets.length; ++i) {
             uint256 market = markets[i];
             Position storage p = _positions[account][market];
-            uint256 price = _price(market, fresh);
+            uint256 price = _price(market);
             m.unrealizedPnl += _pnl(p.size > 0, _abs(p.size), p.entryPrice, price);
             m.requirement += Math.mulDiv(
                 Math.mulDiv(_abs(p.size), price, _WAD),
@@ -288,16 +288,16 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl;
     }
 
-    function _requireMaintenance(address account, bool fresh) private view {
-        Margin memory m = _margin(account, fresh);
+    function _requireMaintenance(address account) private view {
+        Margin memory m = _margin(account);
         if (m.equity < int256(m.requirement)) revert BelowMaintenance(m.equity, m.requirement);
     }
 
-    function _collateralValue(address account, bool fresh) private view returns (uint256 value) {
+    function _collateralValue(address account) private view returns (uint256 value) {
         address[] storage assets = _assets[account];
         for (uint256 i; i < assets.length; ++i) {
             CollateralState storage c = _collaterals[assets[i]];
-            (bool ok, , uint256 answer) = ChainlinkReader.read(c.config.feed, c.config.maxPriceAge, _level(fresh));
+            (bool ok, , uint256 answer) = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
             if (!ok) revert PriceUnavailable(address(c.config.feed));
             value += Math.mulDiv(
                 _balances[account][assets[i]] * 10 ** (18 - c.tokenDecimals),
@@ -307,17 +307,12 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         }
     }
 
-    /// @dev The market price in WAD: fresh for increases, any positive round otherwise.
-    function _price(uint256 market, bool fresh) private view returns (uint256) {
+    /// @dev The market price in WAD, from the latest positive round.
+    function _price(uint256 market) private view returns (uint256) {
         MarketState storage state = _markets[market];
-        (bool ok, , uint256 answer) = ChainlinkReader.read(state.config.feed, state.config.maxPriceAge, _level(fresh));
+        (bool ok, , uint256 answer) = ChainlinkReader.read(state.config.feed, 0, ChainlinkReader.Level.Positive);
         if (!ok) revert PriceUnavailable(address(state.config.feed));
         return answer * 10 ** (18 - state.feedDecimals);
-    }
-
-    /// @dev Increases and withdrawals need a fresh round; reductions and liquidations any positive answer.
-    function _level(bool fresh) private pure returns (ChainlinkReader.Level) {
-        return fresh ? ChainlinkReader.Level.Fresh : ChainlinkReader.Level.Positive;
     }
 
     function _setBalance(address account, address asset, uint256 amount) private {

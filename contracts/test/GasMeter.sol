@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+// A meter calls arbitrary targets with arbitrary calldata: low-level calls are its job.
+// solhint-disable avoid-low-level-calls
+
 /// @title GasMeter
 /// @notice TEST HELPER. Measures the gas of one call in a fresh transaction (storage and accounts cold), or
 /// after warm-up calls that model what a caller would already have touched.

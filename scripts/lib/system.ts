@@ -5,17 +5,8 @@ import { type Ballast, deployBallast } from "./ballast/deploy.js";
 import { configureBallast, type CollateralSetup, type MarketSetup, warmUp } from "./ballast/configure.js";
 import { wad } from "./ballast/params.js";
 import { deployFeed, type Feed, setPrice } from "./chainlink/feeds.js";
-import {
-  deployUniswapReplica,
-  fundToken,
-  generateProfile,
-  type ProfileKind,
-  readSlot0,
-  type Replica,
-  seedPool,
-  sqrtPriceX96FromPrice,
-  type TickSnapshot,
-} from "./uniswap/index.js";
+import { type Environment, replicaEnvironment, USDC_WETH } from "./environment.js";
+import { fundToken, type ProfileKind, readSlot0, sqrtPriceX96FromPrice, type TickSnapshot } from "./uniswap/index.js";
 import { swapThroughSwapper } from "./uniswap/swap.js";
 
 /** The id of the ETH market in every system this module builds. */
@@ -25,6 +16,8 @@ export const ETH_MARKET = 1n;
 export type Connection = NetworkConnection;
 
 export interface SystemOptions {
+  /** The mainnet contracts to build on (default: a fresh replica built from the options below). */
+  environment?: Environment;
   /** Initial ETH price in USD (default 3,000). */
   ethPrice?: number;
   /** Liquidity of the USDC/WETH 0.05 % pool: a generated profile kind (default "concentrated") or a snapshot. */
@@ -35,19 +28,27 @@ export interface SystemOptions {
   market?: MarketSetup["config"];
   /** Collateral parameters beyond the defaults, by symbol. */
   collaterals?: { usdc?: CollateralSetup["config"]; weth?: CollateralSetup["config"] };
+  /**
+   * Extra markets (ids 2, 3, ...), each with its own Chainlink feed tracking the ETH price and the same
+   * reference pool: for accounts with several positions (gas benchmarks). Default 0.
+   */
+  extraMarkets?: number;
 }
 
 /**
- * The whole system on a chain: the Uniswap V3 replica (real bytecode at mainnet addresses) with the
- * USDC/WETH 0.05 % pool seeded, Chainlink `EACAggregatorProxy` feeds for ETH/USD and USDC/USD in front of
- * test aggregators, and Ballast with the reference engine, configured and warmed up.
+ * The whole system on a chain: an environment (the replica by default: real Uniswap V3 bytecode at mainnet
+ * addresses with the USDC/WETH 0.05 % pool seeded, Chainlink `EACAggregatorProxy` feeds at the ETH/USD and
+ * USDC/USD mainnet addresses in front of test aggregators; or a mainnet fork), and Ballast with the
+ * reference engine, deployed through the Ignition module, configured and warmed up.
  */
 export interface System {
   connection: Connection;
-  replica: Replica;
+  environment: Environment;
   ballast: Ballast;
   pool: Contract;
   feeds: { eth: Feed; usdc: Feed };
+  /** Feeds of the extra markets, by market id. */
+  extraFeeds: Map<bigint, Feed>;
   admin: Signer;
   /** Sets the ETH/USD oracle price (a new round now). */
   setEthPrice(price: number): Promise<void>;
@@ -65,34 +66,32 @@ const USDC_DECIMALS = 6;
 const WETH_DECIMALS = 18;
 const ROUND_SPACING = 600;
 
-/** Deploys and warms up the system; see `System`. */
+/** Deploys Ballast on an environment (the replica unless one is given), configures and warms it up. */
 export async function deploySystem(connection: Connection, options: SystemOptions = {}): Promise<System> {
   const { ethers, networkHelpers } = connection;
   const [admin] = await ethers.getSigners();
-  const ethPrice = options.ethPrice ?? 3_000;
-  const replica = await deployUniswapReplica(connection);
-  const pool = replica.pools.fee500;
-  const orientation = { baseIsToken0: false, token0Decimals: USDC_DECIMALS, token1Decimals: WETH_DECIMALS };
+  const environment =
+    options.environment ??
+    (await replicaEnvironment(connection, {
+      ...(options.ethPrice === undefined ? {} : { ethPrice: options.ethPrice }),
+      ...(options.profile === undefined ? {} : { profile: options.profile }),
+      ...(options.totalLiquidity === undefined ? {} : { totalLiquidity: options.totalLiquidity }),
+    }));
+  const { pool, feeds } = environment;
+  const ethPrice = environment.ethPrice;
 
-  const profile =
-    typeof options.profile === "object"
-      ? options.profile
-      : generateProfile({
-          kind: options.profile ?? "concentrated",
-          spotPrice: ethPrice,
-          ...orientation,
-          fee: 500,
-          tickSpacing: 10,
-          ...(options.totalLiquidity === undefined ? {} : { totalLiquidity: options.totalLiquidity }),
-        });
-  await seedPool(connection, replica, pool, profile);
-
-  const feeds = { eth: await deployFeed(ethers, 8, "ETH / USD"), usdc: await deployFeed(ethers, 8, "USDC / USD") };
+  const extraFeeds = new Map<bigint, Feed>();
+  for (let i = 0; i < (options.extraMarkets ?? 0); i++)
+    extraFeeds.set(ETH_MARKET + 1n + BigInt(i), await deployFeed(ethers, 8, `ETH-${i + 2} / USD`));
   const ballast = await deployBallast(connection);
-  const usdc = await replica.usdc.getAddress();
-  const weth = await replica.weth.getAddress();
+  const usdc = await environment.usdc.getAddress();
+  const weth = await environment.weth.getAddress();
+  const poolAddress = await pool.getAddress();
   await configureBallast(ballast, admin!, {
-    markets: [{ id: ETH_MARKET, feed: feeds.eth.address, pool: await pool.getAddress(), baseIsToken0: false, config: options.market }],
+    markets: [
+      { id: ETH_MARKET, feed: feeds.eth.address, pool: poolAddress, baseIsToken0: false, config: options.market },
+      ...[...extraFeeds].map(([id, feed]) => ({ id, feed: feed.address, pool: poolAddress, baseIsToken0: false, config: options.market })),
+    ],
     collaterals: [
       { asset: usdc, feed: feeds.usdc.address, config: options.collaterals?.usdc },
       {
@@ -105,12 +104,13 @@ export async function deploySystem(connection: Connection, options: SystemOption
 
   // Oracle history: a reference round, then an hour of rounds, while the pool's TWAP window fills.
   let price = ethPrice;
+  const priceFeeds = [feeds.eth, ...extraFeeds.values()];
   const publish = async () => {
-    await setPrice(feeds.eth, price);
+    for (const feed of priceFeeds) await setPrice(feed, price);
     await setPrice(feeds.usdc, 1);
   };
   await publish();
-  for (const feed of [feeds.eth, feeds.usdc]) await (await ballast.volatilityOracle.poke(feed.address)).wait();
+  for (const feed of [...priceFeeds, feeds.usdc]) await (await ballast.volatilityOracle.poke(feed.address)).wait();
   for (let i = 0; i < 6; i++) {
     await networkHelpers.time.increase(ROUND_SPACING);
     price = ethPrice * (1 + (i % 2 === 0 ? 0.002 : -0.002));
@@ -118,27 +118,25 @@ export async function deploySystem(connection: Connection, options: SystemOption
   }
   price = ethPrice;
   await publish();
-  await warmUp(ballast, [feeds.eth.address, feeds.usdc.address], [ETH_MARKET]);
+  await warmUp(
+    ballast,
+    [...priceFeeds, feeds.usdc].map((f) => f.address),
+    [ETH_MARKET, ...extraFeeds.keys()],
+  );
 
   const system: System = {
     connection,
-    replica,
+    environment,
     ballast,
     pool,
     feeds,
+    extraFeeds,
     admin: admin!,
     async setEthPrice(p) {
       await setPrice(feeds.eth, p);
     },
     async movePool(target) {
-      const slot0 = await readSlot0(pool);
-      const limit = sqrtPriceX96FromPrice(target, orientation);
-      // Token1 is WETH: a lower ETH price is a higher sqrtPrice (token1 per token0), bought with token0.
-      const zeroForOne = limit < slot0.sqrtPriceX96;
-      // The swapper pays from its own balance: give it more than any move can take.
-      const input = zeroForOne ? replica.usdc : replica.weth;
-      await fundToken(connection, await input.getAddress(), replica.swapper, zeroForOne ? 10n ** 16n : 10n ** 26n);
-      await swapThroughSwapper(connection, replica, pool, zeroForOne, 2n ** 200n, limit, await system.admin.getAddress());
+      await movePoolTo(connection, environment, target);
     },
     async advance(seconds) {
       await networkHelpers.time.increase(seconds);
@@ -148,24 +146,49 @@ export async function deploySystem(connection: Connection, options: SystemOption
       await (await ballast.riskModule.refreshDepth(ETH_MARKET)).wait();
     },
     async deposit(user, amounts) {
-      const address = await user.getAddress();
-      const engine = await ballast.engine.getAddress();
-      for (const [token, amount, decimals] of [
-        [replica.usdc, amounts.usdc, USDC_DECIMALS],
-        [replica.weth, amounts.weth, WETH_DECIMALS],
-      ] as const) {
-        if (amount === undefined || amount === 0) continue;
-        const units = BigInt(Math.round(amount * 1e6)) * 10n ** BigInt(decimals - 6);
-        const asset = await token.getAddress();
-        await fundToken(connection, asset, address, units);
-        const erc20 = await ethers.getContractAt("TestToken", asset, user);
-        await (await erc20.approve(engine, units)).wait();
-        await (await ballast.engine.connect(user).deposit(asset, units)).wait();
-      }
+      await depositCollateral(connection, environment, await ballast.engine.getAddress(), user, amounts);
     },
     async trade(user, sizeEth) {
       await (await ballast.engine.connect(user).trade(ETH_MARKET, wad(sizeEth))).wait();
     },
   };
   return system;
+}
+
+/** Moves the pool's spot price to `price` (quote per base) by swapping through the environment's swapper. */
+export async function movePoolTo(connection: Connection, environment: Environment, target: number): Promise<void> {
+  const slot0 = await readSlot0(environment.pool);
+  const limit = sqrtPriceX96FromPrice(target, USDC_WETH);
+  if (limit === slot0.sqrtPriceX96) return;
+  // Token1 is WETH: a lower ETH price is a higher sqrtPrice (token1 per token0), bought with token0.
+  const zeroForOne = limit < slot0.sqrtPriceX96;
+  // The swapper pays from its own balance: give it more than any move can take.
+  const input = zeroForOne ? environment.usdc : environment.weth;
+  await fundToken(connection, await input.getAddress(), environment.swapper, zeroForOne ? 10n ** 16n : 10n ** 26n);
+  const [admin] = await connection.ethers.getSigners();
+  await swapThroughSwapper(connection, environment, environment.pool, zeroForOne, 2n ** 200n, limit, admin!.address);
+}
+
+/** Funds `user` with collateral, approves the engine and deposits. Amounts in token units (human). */
+export async function depositCollateral(
+  connection: Connection,
+  environment: Environment,
+  engine: string,
+  user: Signer,
+  amounts: { usdc?: number; weth?: number },
+): Promise<void> {
+  const address = await user.getAddress();
+  for (const [token, amount, decimals] of [
+    [environment.usdc, amounts.usdc, USDC_DECIMALS],
+    [environment.weth, amounts.weth, WETH_DECIMALS],
+  ] as const) {
+    if (amount === undefined || amount === 0) continue;
+    const units = BigInt(Math.round(amount * 1e6)) * 10n ** BigInt(decimals - 6);
+    const asset = await token.getAddress();
+    await fundToken(connection, asset, address, units);
+    const erc20 = await connection.ethers.getContractAt("TestToken", asset, user);
+    await (await erc20.approve(engine, units)).wait();
+    const engineContract = await connection.ethers.getContractAt("ReferenceMarginEngine", engine, user);
+    await (await engineContract.deposit(asset, units)).wait();
+  }
 }

@@ -63,7 +63,7 @@ export async function configureBallast(ballast: Ballast, admin: Signer, setup: B
   }
   for (const c of setup.collaterals) {
     await (await module.configureCollateral(c.asset, defaultCollateralConfig(c.feed, c.config))).wait();
-    await (await engine.connect(admin).listCollateral(c.asset, { feed: c.feed, maxPriceAge: 86_400 + 3_600 })).wait();
+    await (await engine.connect(admin).listCollateral(c.asset, { feed: c.feed })).wait();
   }
   for (const m of setup.markets) {
     const config = defaultMarketConfig(m.feed, m.pool, m.baseIsToken0, m.config);
@@ -71,7 +71,6 @@ export async function configureBallast(ballast: Ballast, admin: Signer, setup: B
     await (
       await engine.connect(admin).listMarket(m.id, {
         feed: m.feed,
-        maxPriceAge: config.maxPriceAge,
         maintenanceMargin: config.maintenanceMargin,
         liquidationBonus: m.liquidationBonus ?? wad(0.01),
       })

@@ -41,6 +41,7 @@ describe("RiskModule deleverage", () => {
         keeper!.address,
         before.size,
         before.size - sizeDelta,
+        before.price,
         notional,
         before.cap,
         before.binding,
@@ -69,6 +70,35 @@ describe("RiskModule deleverage", () => {
     await expect(module.connect(racer!).deleverage(user!.address, ETH_MARKET))
       .to.be.revertedWithCustomError(module, "NothingToDeleverage")
       .withArgs(user!.address, ETH_MARKET, risk.notional, risk.cap);
+  });
+
+  it("a racing keeper in the same block reverts at once with AlreadyDeleveraged", async () => {
+    const system = await load();
+    const [, user, keeper, racer] = await ethers.getSigners();
+    const module = system.ballast.riskModule;
+    await openAtFractionOfCap(system, user!, 1_000, 0.7);
+    await spikeVolatility(system);
+    await ethers.provider.send("evm_setAutomine", [false]);
+    const first = await module.connect(keeper!).deleverage(user!.address, ETH_MARKET, { gasLimit: 3_000_000 });
+    const second = await module.connect(racer!).deleverage(user!.address, ETH_MARKET, { gasLimit: 3_000_000 });
+    await ethers.provider.send("evm_mine", []);
+    await ethers.provider.send("evm_setAutomine", [true]);
+    expect((await first.wait())!.status).to.equal(1);
+    const failed = await ethers.provider.getTransactionReceipt(second.hash);
+    expect(failed!.status).to.equal(0);
+    // Nothing was evaluated: the racer paid for a guard check, not a full evaluation.
+    expect(Number(failed!.gasUsed)).to.be.lessThan(40_000);
+    // Simulated in the deleverage's own block (eth_call at "latest") it is the same guard; a block later the
+    // position is evaluated and found within its cap.
+    await expect(module.connect(racer!).deleverage.staticCall(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(
+      module,
+      "AlreadyDeleveraged",
+    );
+    await connection.networkHelpers.mine();
+    await expect(module.connect(racer!).deleverage.staticCall(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(
+      module,
+      "NothingToDeleverage",
+    );
   });
 
   it("with the Chainlink price diverging from the pool TWAP, acts on the larger of the two breaches", async () => {

@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { wad } from "../../../scripts/lib/ballast/params.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
 import { exactDepth, fundToken, type ProfileKind, readSlot0 } from "../../../scripts/lib/uniswap/index.js";
-import type { FlashLiquidity } from "../../../typechain-types/index.js";
+import type { PoolManipulator } from "../../../typechain-types/index.js";
 import { fromWad } from "../../helpers/numbers.js";
 import { systemFixture } from "../../helpers/system.js";
 
@@ -17,15 +17,15 @@ const base = byKind.get("concentrated")!;
 const tightWalk = await systemFixture({ market: { maxWalkSteps: 8 } });
 
 /** An LP/attacker contract holding plenty of both tokens. */
-async function liquidityActor(system: Awaited<ReturnType<typeof base.load>>): Promise<FlashLiquidity> {
+async function liquidityActor(system: Awaited<ReturnType<typeof base.load>>): Promise<PoolManipulator> {
   const { ethers } = system.connection;
-  const actor = await ethers.deployContract("FlashLiquidity", [
+  const actor = await ethers.deployContract("PoolManipulator", [
     await system.pool.getAddress(),
     await system.ballast.riskModule.getAddress(),
   ]);
   const address = await actor.getAddress();
-  await fundToken(system.connection, await system.replica.usdc.getAddress(), address, 10n ** 15n);
-  await fundToken(system.connection, await system.replica.weth.getAddress(), address, 10n ** 24n);
+  await fundToken(system.connection, await system.environment.usdc.getAddress(), address, 10n ** 15n);
+  await fundToken(system.connection, await system.environment.weth.getAddress(), address, 10n ** 24n);
   return actor;
 }
 
@@ -42,7 +42,7 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
       const { connection, load } = byKind.get(kind)!;
       const system = await load();
       const state = await system.ballast.riskModule.depthState(ETH_MARKET);
-      const exact = await exactDepth(connection, system.replica, system.pool, { baseIsToken0: false, slippage: SLIPPAGE });
+      const exact = await exactDepth(connection, system.environment, system.pool, { baseIsToken0: false, slippage: SLIPPAGE });
       const exactDown = exact.down * USDC_TO_WAD;
       const exactUp = exact.up * USDC_TO_WAD;
       expect(state.down <= exactDown, `down ${state.down} > exact ${exactDown}`).to.equal(true);
@@ -77,7 +77,7 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
     const attacker = await liquidityActor(system);
     const [lower, upper] = await rangeAround(system, 400);
     await system.connection.networkHelpers.time.increase(3_600); // a rise would be allowed by time alone
-    await attacker.attack(ETH_MARKET, lower, upper, 10n ** 21n);
+    await attacker.flashLiquidity(ETH_MARKET, lower, upper, 10n ** 21n);
     const stateAfter = await module.depthState(ETH_MARKET);
     expect(stateAfter.readDown > stateBefore.readDown * 10n).to.equal(true); // the flash reading was huge
     expect(stateAfter.down).to.equal(stateBefore.down);
@@ -110,13 +110,21 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
     expect(dropped.walkDown <= before).to.equal(true);
   });
 
-  it("refreshDepth refuses to read while the spot price is far from the TWAP", async () => {
+  it("a swap that pushes the spot price 10 % away inside the refresh's transaction does not change the reading", async () => {
     const system = await base.load();
-    await system.movePool(3_000 * 0.95);
-    await expect(system.ballast.riskModule.refreshDepth(ETH_MARKET)).to.be.revertedWithCustomError(
-      system.ballast.riskModule,
-      "PoolSpotDeviates",
-    );
+    const module = system.ballast.riskModule;
+    const attacker = await liquidityActor(system);
+    await module.refreshDepth(ETH_MARKET);
+    const honest = await module.depthState(ETH_MARKET);
+    const { sqrtPriceX96 } = await readSlot0(system.pool);
+    // WETH is token1: pushing the ETH price down 10 % raises sqrtPrice by 1/sqrt(0.9); swap token1 in.
+    const limit = (sqrtPriceX96 * 10_541n) / 10_000n;
+    await attacker.flashSwap(ETH_MARKET, false, limit);
+    const manipulated = await module.depthState(ETH_MARKET);
+    expect(manipulated.readDown).to.equal(honest.readDown);
+    expect(manipulated.readUp).to.equal(honest.readUp);
+    expect(manipulated.down).to.equal(honest.down);
+    expect(manipulated.twapPrice).to.equal(honest.twapPrice);
   });
 
   it("refreshDepth reverts rather than record a truncated walk (maxWalkSteps = 8)", async () => {

@@ -107,7 +107,7 @@ describe("RiskModule governance", () => {
   it("configureCollateral and configureTier enforce their bounds; a collateral needs a configured tier", async () => {
     const system = await load();
     const module = system.ballast.riskModule;
-    const asset = await system.replica.usdc.getAddress();
+    const asset = await system.environment.usdc.getAddress();
     const base = defaultCollateralConfig(system.feeds.usdc.address);
     await expect(module.configureCollateral(asset, { ...base, tier: 5 }))
       .to.be.revertedWithCustomError(module, "InvalidConfig")

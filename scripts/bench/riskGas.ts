@@ -1,0 +1,120 @@
+import { Wallet } from "ethers";
+
+import { wad } from "../lib/ballast/params.js";
+import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
+import type { GasMeter } from "../../typechain-types/index.js";
+
+/** Gas of the risk module's entry points (see `npm run bench:gas`). */
+export interface RiskGas {
+  validateIncrease: {
+    /** A fresh transaction: engine, module, feeds and oracles all cold. */
+    onePositionCold: number;
+    fivePositionsCold: number;
+    /** As called by the engine inside a trade: the engine's storage and the market's feed, which the engine
+     * has just read to price the trade, already warm. */
+    onePositionInTrade: number;
+    fivePositionsInTrade: number;
+  };
+  deleverage: {
+    /** Whole transaction, including the engine's reduction and the keeper fee. */
+    onePosition: number;
+    /** A racing keeper's call in the same block as the deleverage (reverts AlreadyDeleveraged at once). */
+    racingSameBlockRevert: number;
+    /** A later keeper's call on a position already deleveraged (full evaluation, reverts NothingToDeleverage). */
+    nothingToDoRevert: number;
+  };
+  /** `RiskLens.statusBatch` over 100 accounts with one position each (eth_estimateGas of the view). */
+  statusBatch100: number;
+  /** `refreshDepth` of the ETH market (whole transaction). */
+  refreshDepth: number;
+}
+
+const EXTRA_MARKETS = 4;
+
+/** Gas of a call measured by the GasMeter in a fresh transaction, after optional warm-up calls. */
+async function metered(meter: GasMeter, target: string, data: string, warm: { to: string; data: string }[] = []): Promise<number> {
+  const receipt = await (
+    await meter.measure(
+      target,
+      data,
+      warm.map((w) => w.to),
+      warm.map((w) => w.data),
+    )
+  ).wait();
+  const event = receipt!.logs.map((l) => meter.interface.parseLog(l)).find((e) => e?.name === "Measured");
+  return Number(event!.args.gasUsed);
+}
+
+async function trader(system: System, usdc: number): Promise<Wallet> {
+  const { ethers, networkHelpers } = system.connection;
+  const wallet = new Wallet(Wallet.createRandom().privateKey, ethers.provider);
+  await networkHelpers.setBalance(wallet.address, 10n ** 20n);
+  await system.deposit(wallet, { usdc });
+  return wallet;
+}
+
+export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
+  const system = await deploySystem(connection, { extraMarkets: EXTRA_MARKETS });
+  const { riskModule, engine, riskLens } = system.ballast;
+  const { ethers } = connection;
+  const meter = await ethers.deployContract("GasMeter");
+  const module = await riskModule.getAddress();
+  const engineAddress = await engine.getAddress();
+
+  const single = await trader(system, 100_000);
+  await system.trade(single, 1);
+  const multi = await trader(system, 100_000);
+  for (let m = 0n; m <= BigInt(EXTRA_MARKETS); m++) {
+    await (await engine.connect(multi).trade(ETH_MARKET + m, wad(1))).wait();
+  }
+  const validate = (account: string) => riskModule.interface.encodeFunctionData("validateIncrease", [account, ETH_MARKET]);
+  const feed = system.feeds.eth.proxy;
+  const warmEngine = (account: string) => [
+    { to: engineAddress, data: engine.interface.encodeFunctionData("accountSnapshot", [account]) },
+    { to: engineAddress, data: engine.interface.encodeFunctionData("openInterest", [ETH_MARKET]) },
+    { to: system.feeds.eth.address, data: feed.interface.encodeFunctionData("latestRoundData") },
+  ];
+
+  const validateIncrease = {
+    onePositionCold: await metered(meter, module, validate(single.address)),
+    fivePositionsCold: await metered(meter, module, validate(multi.address)),
+    onePositionInTrade: await metered(meter, module, validate(single.address), warmEngine(single.address)),
+    fivePositionsInTrade: await metered(meter, module, validate(multi.address), warmEngine(multi.address)),
+  };
+
+  // A position over its cap after a volatility spike, deleveraged once; a second keeper then finds nothing.
+  const victim = await trader(system, 1_000);
+  const cap = (await riskModule.positionRisk(victim.address, ETH_MARKET)).cap;
+  await system.trade(victim, (Number(cap) / 1e18 / 3_000) * 0.9);
+  const { time } = connection.networkHelpers;
+  for (const price of [2_700, 3_300, 2_700, 3_300, 3_000]) {
+    await time.increase(60);
+    await system.setEthPrice(price);
+  }
+  await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
+  const [keeper] = await ethers.getSigners();
+  const call = riskModule.interface.encodeFunctionData("deleverage", [victim.address, ETH_MARKET]);
+  // The deleverage and a racing keeper's call (through the meter) in one block.
+  await ethers.provider.send("evm_setAutomine", [false]);
+  const first = await riskModule.connect(keeper!).deleverage(victim.address, ETH_MARKET, { gasLimit: 2_000_000 });
+  const racing = await meter.measure(module, call, [], [], { gasLimit: 2_000_000 });
+  await ethers.provider.send("evm_mine", []);
+  await ethers.provider.send("evm_setAutomine", [true]);
+  const racingReceipt = await racing.wait();
+  const racingGas = racingReceipt!.logs.map((l) => meter.interface.parseLog(l)).find((e) => e?.name === "Measured")!;
+  const deleverage = {
+    onePosition: Number((await first.wait())!.gasUsed),
+    racingSameBlockRevert: Number(racingGas.args.gasUsed),
+    nothingToDoRevert: await metered(meter, module, call),
+  };
+
+  const accounts: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const account = await trader(system, 10_000);
+    await system.trade(account, 1);
+    accounts.push(account.address);
+  }
+  const statusBatch100 = Number(await riskLens.statusBatch.estimateGas(module, accounts));
+  const refreshDepth = Number((await (await riskModule.refreshDepth(ETH_MARKET)).wait())!.gasUsed);
+  return { validateIncrease, deleverage, statusBatch100, refreshDepth };
+}
