@@ -20,8 +20,8 @@ export const RISK_MODULE_ABI = [
   "function collateralConfig(address asset) view returns (tuple(address feed, uint32 maxPriceAge, uint8 tier, uint64 baseHaircut, uint64 volZ, uint32 volHorizon))",
   "function tierLeverage(uint8 tier) view returns (uint256)",
   "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
-  "function marketConfig(uint256 market) view returns (tuple(address feed, uint32 maxPriceAge, uint32 horizon, uint64 maintenanceMargin, uint64 z, uint64 kappa, uint64 kappaOI, uint64 sigmaTarget, uint64 maxDeviation, uint64 tauTrigger, uint64 tauTarget, uint128 oiCapLong, uint128 oiCapShort, address pool, bool baseIsToken0, uint32 twapWindow, uint16 maxWalkSteps, uint64 maxSlippage, uint64 rho, uint32 deleverageWindow, uint32 depthMaxAge, uint64 depthRisePerHour, uint64 keeperFeeRate, uint96 keeperFeeMax))",
-  "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
+  "function marketConfig(uint256 market) view returns (tuple(address feed, uint32 maxPriceAge, uint32 horizon, uint32 depthMaxAge, uint64 maintenanceMargin, uint64 z, uint64 kappa, uint64 kappaOI, uint64 sigmaTarget, uint64 maxDeviation, uint64 tauTrigger, uint64 tauTarget, uint128 oiCapLong, uint128 oiCapShort, address pool, bool baseIsToken0, uint32 twapWindow, uint16 maxWalkSteps, uint64 maxSlippage, uint64 rho, uint32 deleverageWindow, uint64 depthRisePerHour, uint64 keeperFeeRate, uint96 keeperFeeMax))",
+  "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 price, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
   "error CapExceeded(uint256 market, uint8 bound, uint256 cap, uint256 notional)",
   "error MarketNotListed(uint256 market)",
   "error CollateralNotListed(address asset)",
@@ -33,6 +33,7 @@ export const RISK_MODULE_ABI = [
   "error DepthStale(uint256 market, uint256 updatedAt)",
   "error IncreasesArePaused()",
   "error NothingToDeleverage(address account, uint256 market, uint256 notional, uint256 cap)",
+  "error AlreadyDeleveraged(address account, uint256 market)",
   "error DeleverageWindowExhausted(uint256 market, uint256 capacity)",
   "error ReentrancyGuardReentrantCall()",
   // Errors the reference engine may raise inside `reducePosition`.
@@ -57,7 +58,7 @@ export const ENGINE_ABI = [
 export const VOLATILITY_ORACLE_ABI = [
   "function poke(address feed) returns (uint256 folded)",
   "function getVolatility(address feed) view returns (uint256 sigma, bool stale)",
-  "function feedState(address feed) view returns (tuple(uint80 cursor, uint64 referenceTime, uint64 realizedSigma, uint256 referencePrice, uint256 a, uint256 b))",
+  "function feedState(address feed) view returns (tuple(uint80 cursor, uint64 referenceTime, uint64 realizedSigma, bool folded, uint256 referencePrice, uint256 a, uint256 b))",
   "error FeedNotConfigured(address feed)",
 ] as const;
 

@@ -61,6 +61,8 @@ export interface DeleverageResult {
   keeper: string;
   sizeBefore: bigint;
   sizeAfter: bigint;
+  /** The price the breach was evaluated at (Chainlink, or the pool TWAP when it showed the larger breach). */
+  price: bigint;
   notional: bigint;
   cap: bigint;
   binding: number;
@@ -367,6 +369,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
               : {
                   sizeBefore: result.sizeBefore,
                   sizeAfter: result.sizeAfter,
+                  price: result.price,
                   notional: result.notional,
                   cap: result.cap,
                   binding: result.binding,
@@ -588,6 +591,7 @@ function deleverageJob(module: string, c: Candidate): TxJob {
     onRevert: (revert) => {
       switch (revert?.name) {
         case "NothingToDeleverage":
+        case "AlreadyDeleveraged":
           return "drop";
         case "DeleverageWindowExhausted":
           return "wait";
@@ -620,6 +624,7 @@ export function deleveragedEvent(
       keeper: getAddress(parsed.args.keeper as string),
       sizeBefore: parsed.args.sizeBefore as bigint,
       sizeAfter: parsed.args.sizeAfter as bigint,
+      price: parsed.args.price as bigint,
       notional: parsed.args.notional as bigint,
       cap: parsed.args.cap as bigint,
       binding: Number(parsed.args.binding),

@@ -9,14 +9,21 @@ import { deploySyntheticModule, syntheticAccounts } from "../../../scripts/keepe
 import { ETH_MARKET, keeperHarness, outcomes, until } from "./harness.js";
 
 const h = await keeperHarness();
+const multi = await keeperHarness({ extraMarkets: 1 });
 const WAD = 10n ** 18n;
 const TAU_TRIGGER = 0.05;
 
 /** Compares the model with the lens for every account: ratio within 1e-6 relative, same over-cap verdict. */
-async function expectModelMatchesLens(system: Awaited<ReturnType<typeof h.load>>, module: string, engine: string, accounts: string[]) {
-  const block = await h.ethers.provider.getBlockNumber();
+async function expectModelMatchesLens(
+  harness: typeof h,
+  system: Awaited<ReturnType<typeof h.load>>,
+  module: string,
+  engine: string,
+  accounts: string[],
+) {
+  const block = await harness.ethers.provider.getBlockNumber();
   const prefilter = new Prefilter(
-    h.ethers.provider,
+    harness.ethers.provider,
     new Rpc({ timeoutMs: 30_000, attempts: 2 }),
     { module, engine, oracle: await system.ballast.volatilityOracle.getAddress(), margin: 0.05, snapshotConcurrency: 4 },
     silentLogger(),
@@ -50,22 +57,25 @@ async function expectModelMatchesLens(system: Awaited<ReturnType<typeof h.load>>
 }
 
 describe("keeper prefilter (off-chain model of the module's evaluation)", () => {
-  after(() => h.close());
+  after(async () => {
+    await h.close();
+    await multi.close();
+  });
   afterEach(() => h.stopAll());
 
   it("the model agrees with the lens on 600 synthetic accounts, before and after a volatility spike and a 10 % price drop", async () => {
     const system = await h.load();
     const synthetic = await deploySyntheticModule(system, 20);
     const accounts = syntheticAccounts(600);
-    const calm = await expectModelMatchesLens(system, synthetic.module, synthetic.engine, accounts);
+    const calm = await expectModelMatchesLens(h, system, synthetic.module, synthetic.engine, accounts);
     expect(calm.over).to.be.greaterThan(10);
     expect(calm.suspects).to.be.below(accounts.length / 5);
     await h.volatilitySpike(system);
     await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
-    const spiked = await expectModelMatchesLens(system, synthetic.module, synthetic.engine, accounts);
+    const spiked = await expectModelMatchesLens(h, system, synthetic.module, synthetic.engine, accounts);
     expect(spiked.over).to.be.at.least(calm.over);
     await system.setEthPrice(2_700);
-    await expectModelMatchesLens(system, synthetic.module, synthetic.engine, accounts);
+    await expectModelMatchesLens(h, system, synthetic.module, synthetic.engine, accounts);
   });
 
   it("the model agrees with the lens on reference-engine accounts with USDC and WETH collateral (own-volatility haircut, tiers), long and short", async () => {
@@ -85,11 +95,36 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     }
     const engine = await system.ballast.engine.getAddress();
     const module = await system.ballast.riskModule.getAddress();
-    await expectModelMatchesLens(system, module, engine, accounts);
+    await expectModelMatchesLens(h, system, module, engine, accounts);
     await h.volatilitySpike(system);
     await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
     await system.setEthPrice(3_150);
-    await expectModelMatchesLens(system, module, engine, accounts);
+    await expectModelMatchesLens(h, system, module, engine, accounts);
+  });
+
+  it("the model agrees with the lens on cross-margined accounts with positions in two markets (stressed requirements of the other position, tier capacity)", async () => {
+    const system = await multi.load();
+    const second = ETH_MARKET + 1n;
+    const accounts: string[] = [];
+    for (const [usdc, weth, first, other] of [
+      [2_000, 0, 1, 1],
+      [1_000, 1, 1.5, -1],
+      [5_000, 0, -2, 3],
+      [500, 1.5, 0.5, -0.5],
+    ] as const) {
+      const user = await multi.wallet();
+      await system.deposit(user, { usdc, weth });
+      await system.trade(user, first);
+      await (await system.ballast.engine.connect(user).trade(second, BigInt(Math.round(other * 1e6)) * 10n ** 12n)).wait();
+      accounts.push(user.address);
+    }
+    const engine = await system.ballast.engine.getAddress();
+    const module = await system.ballast.riskModule.getAddress();
+    await expectModelMatchesLens(multi, system, module, engine, accounts);
+    await multi.volatilitySpike(system);
+    await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
+    await system.setEthPrice(2_850);
+    await expectModelMatchesLens(multi, system, module, engine, accounts);
   });
 
   it("with scanMode prefilter, the keeper evaluates only the suspects on-chain and still deleverages every over-cap account", async () => {
@@ -133,7 +168,7 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     expect(keeper.accounts()).to.have.length(300);
     // The same engine, but one account in four at 30x: every snapshot changes, and no log says so.
     const leveraged = await h.ethers.deployContract("SyntheticMarginEngine", [
-      await system.replica.usdc.getAddress(),
+      await system.environment.usdc.getAddress(),
       ETH_MARKET,
       3_000n * WAD,
       4,
