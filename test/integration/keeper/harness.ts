@@ -39,6 +39,7 @@ export async function keeperHarness(options: SystemOptions = {}) {
   const bridge: JsonRpcServer = await serveProvider(provider);
   const dir = await mkdtemp(path.join(tmpdir(), "ballast-keeper-it-"));
   const running: Keeper[] = [];
+  const logs: { key: string; lines: string[] }[] = [];
   let proxy = new FaultProxy(bridge.url);
   await proxy.start();
   let files = 0;
@@ -107,13 +108,18 @@ export async function keeperHarness(options: SystemOptions = {}) {
         ...deps,
       });
       running.push(keeper);
+      logs.push({ key: signer.key, lines });
       return { keeper, key: signer.key, address: signer.address, lines, checkpoint };
     },
 
-    /** Stops every keeper started since the last call. */
+    /** Stops every keeper started since the last call, and checks that none ever logged its key. */
     async stopAll(): Promise<void> {
       const keepers = running.splice(0);
       await Promise.all(keepers.map((k) => k.stop().catch(() => undefined)));
+      for (const { key, lines } of logs.splice(0)) {
+        const leaked = lines.find((line) => line.toLowerCase().includes(key.slice(2).toLowerCase()));
+        if (leaked !== undefined) throw new Error(`a keeper logged its private key: ${leaked.slice(0, 200)}`);
+      }
     },
 
     /** A new wallet holding 10 ETH for gas, nothing in the engine. */

@@ -36,6 +36,7 @@ describe("keeper lifecycle: CLI, shutdown, restart, configuration errors", () =>
   after(() => h.close());
   afterEach(async () => {
     await h.stopAll();
+    await h.setAutomine(true);
     await h.resetProxy();
   });
 
@@ -131,6 +132,30 @@ describe("keeper lifecycle: CLI, shutdown, restart, configuration errors", () =>
       .filter((r) => r.method === "eth_getLogs")
       .map((r) => Number(toBigInt((r.params[0] as { fromBlock: string }).fromBlock)));
     expect(Math.min(...starts), "no rescan below the checkpoint").to.equal(saved.lastBlock + 1);
+  });
+
+  it("stop() with a transaction that cannot be mined: waits at most shutdownTimeoutSeconds, abandons it with its nonce and hash logged, writes the checkpoint", async () => {
+    const system = await h.load();
+    await h.openAccount(system, 0.8);
+    const { keeper, address, lines, checkpoint } = await h.start(system, { shutdownTimeoutSeconds: 1, poke: false });
+    const from = await h.ethers.provider.getBlockNumber();
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up");
+    await h.setAutomine(false);
+    await h.volatilitySpike(system, 3_000, false);
+    await system.ballast.volatilityOracle.poke(system.feeds.eth.address, { gasLimit: 5_000_000 });
+    await h.networkHelpers.mine();
+    await until(() => h.broadcastFrom(address).length === 1, "the deleverage broadcast");
+    const pending = h.broadcastFrom(address)[0]!;
+    const started = Date.now();
+    await keeper.stop();
+    // The loop's current block, then at most 1 s for the transaction: bounded.
+    expect(Date.now() - started).to.be.below(5_000);
+    const abandoned = lines.find((l) => l.includes("abandoned at shutdown while pending"));
+    expect(abandoned, "abandon logged").to.be.a("string");
+    expect(abandoned).to.contain(pending.hash!).and.contain(`"nonce":${pending.nonce}`);
+    const saved = JSON.parse(await readFile(checkpoint, "utf8")) as Checkpoint;
+    expect(saved.lastBlock).to.be.at.least(from);
+    await h.setAutomine(true);
   });
 
   it("a malformed flag exits 2, naming the flag, and prints the usage", async () => {
