@@ -275,7 +275,7 @@ export class AccountDiscovery {
           try {
             return await this.provider.getLogs({
               address: this.options.engine,
-              topics: [POSITION_CHANGED_TOPIC],
+              ...(this.options.allLogs === true ? {} : { topics: [POSITION_CHANGED_TOPIC] }),
               fromBlock: start,
               toBlock: end,
             });

@@ -232,6 +232,8 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       reorgHistory: config.reorgHistory,
       safeDepth: config.safeDepth,
       concurrency: config.readConcurrency,
+      // The prefilter drops cached snapshots on any engine log naming an account.
+      allLogs: config.scanMode === "prefilter",
     },
     logger,
     metrics,

@@ -149,6 +149,23 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     expect((await keeper.metrics.prefilterMisses.get()).values[0]!.value).to.equal(0);
   });
 
+  it("a withdrawal (an engine log other than PositionChanged) reloads the account's snapshot: the spike that follows is caught without any sweep", async () => {
+    const system = await h.load();
+    const user = await h.openAccount(system, 0.3, 1_000);
+    const { keeper } = await h.start(system, { scanMode: "prefilter", sweepPerBlock: 0 });
+    const done = outcomes(keeper);
+    const from = await h.ethers.provider.getBlockNumber();
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up (snapshot cached)");
+    // Withdraw 60 % of the collateral (the engine checks the account stays within its caps).
+    await (await system.ballast.engine.connect(user).withdraw(await system.environment.usdc.getAddress(), 600n * 10n ** 6n)).wait();
+    const withdrawn = await h.ethers.provider.getBlockNumber();
+    await until(() => keeper.lastBlock() >= withdrawn, "the keeper to read the withdrawal");
+    await h.volatilitySpike(system);
+    await until(() => done.some((o) => o.status === "confirmed"), "the deleverage");
+    expect(done.map((o) => o.account)).to.deep.equal([user.address]);
+    expect((await keeper.metrics.prefilterMisses.get()).values[0]!.value).to.equal(0);
+  });
+
   it("an engine whose snapshots change without a log (here: its code swapped) is caught by the safety sweep, counted as a prefilter miss", async () => {
     const system = await h.load();
     const synthetic = await deploySyntheticModule(system, 1_000_000); // nobody over cap
