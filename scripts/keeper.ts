@@ -1,0 +1,30 @@
+/**
+ * `npm run keeper -- --rpc <url> --module <address> --lens <address> [--config keeper.json] [options]`
+ *
+ * Runs Ballast's keeper until SIGINT or SIGTERM: follows every account of the engine, pokes the volatility
+ * oracle on new rounds, and deleverages positions over their cap. The signer's key comes only from
+ * `KEEPER_PRIVATE_KEY`. Exit codes: 0 after a clean shutdown, 2 for a bad configuration, 1 for anything
+ * else (a checkpoint that cannot be used, a wrong chain or contract, a fatal runtime error). See
+ * docs/KEEPER.md.
+ */
+import { runCli } from "./lib/cli.js";
+import { loadConfig, usage } from "./keeper/config.js";
+import { startKeeper } from "./keeper/keeper.js";
+import { createLogger } from "./keeper/logger.js";
+
+await runCli(async () => {
+  const { config, privateKey, help } = loadConfig({ argv: process.argv.slice(2), env: process.env });
+  if (help) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: [privateKey] });
+  const keeper = await startKeeper(config, { ...(privateKey === undefined ? {} : { privateKey }), logger, defaultMetrics: true });
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "signal received");
+    void keeper.stop().catch(() => undefined);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  await keeper.done;
+}, usage());

@@ -1,0 +1,182 @@
+/**
+ * The keeper's checkpoint: the accounts discovered so far and the last block whose logs were read, so a
+ * restart resumes without a full rescan and without losing an account.
+ *
+ * Written atomically and durably: a temporary file beside the target, fsync, rename over the target, fsync
+ * of the directory. A crash leaves either the old file or the new one, never a partial one. A corrupted
+ * file, or one written for another chain or module, is a `CheckpointError`; the keeper then refuses to
+ * start and never overwrites it. A save that would drop an account it loaded or saved before is refused
+ * (`reason: "regression"`), so a bug can never replace a full checkpoint with a blank one.
+ */
+import { open, readFile, rename, rm, mkdir } from "node:fs/promises";
+import path from "node:path";
+
+import { getAddress, isAddress, isHexString } from "ethers";
+import { z } from "zod";
+
+import { CheckpointError } from "./errors.js";
+
+export const CHECKPOINT_VERSION = 1;
+
+export interface Checkpoint {
+  version: typeof CHECKPOINT_VERSION;
+  chainId: number;
+  /** The risk module, checksummed. */
+  module: string;
+  /** Last block whose logs were read; every account with a `PositionChanged` up to it is in `accounts`. */
+  lastBlock: number;
+  lastBlockHash: string;
+  /** Checksummed addresses, in discovery order. */
+  accounts: string[];
+}
+
+const address = z.string().refine((v) => isAddress(v), "expected an address");
+const CheckpointSchema = z.strictObject({
+  version: z.literal(CHECKPOINT_VERSION, { error: `expected version ${CHECKPOINT_VERSION}` }),
+  chainId: z.number().int().positive(),
+  module: address,
+  lastBlock: z.number().int().min(0),
+  lastBlockHash: z.string().refine((v) => isHexString(v, 32), "expected a 32-byte hex block hash"),
+  accounts: z.array(address),
+});
+
+/** What a checkpoint must match to be used. */
+export interface CheckpointIdentity {
+  chainId: number;
+  module: string;
+}
+
+/**
+ * Reads and validates a checkpoint. Returns `undefined` when the file does not exist; throws
+ * `CheckpointError` when it cannot be read, is not a valid checkpoint, or belongs to another chain or module.
+ */
+export async function readCheckpoint(file: string, expected: CheckpointIdentity): Promise<Checkpoint | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CheckpointError(`cannot read the checkpoint: ${(error as Error).message}`, file, "unreadable");
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(
+      `corrupted checkpoint (not JSON: ${(error as Error).message}); move it away to rescan from startBlock, the keeper will not overwrite it`,
+      file,
+      "corrupted",
+    );
+  }
+  const parsed = CheckpointSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
+    throw new CheckpointError(
+      `corrupted checkpoint (${problems}); move it away to rescan from startBlock, the keeper will not overwrite it`,
+      file,
+      "corrupted",
+    );
+  }
+  const checkpoint = {
+    ...parsed.data,
+    module: getAddress(parsed.data.module),
+    accounts: parsed.data.accounts.map((a) => getAddress(a)),
+  } as Checkpoint;
+  if (checkpoint.chainId !== expected.chainId) {
+    throw new CheckpointError(`checkpoint is for chain ${checkpoint.chainId}, the RPC serves chain ${expected.chainId}`, file, "mismatch");
+  }
+  if (checkpoint.module !== getAddress(expected.module)) {
+    throw new CheckpointError(
+      `checkpoint is for module ${checkpoint.module}, the keeper is configured for ${getAddress(expected.module)}`,
+      file,
+      "mismatch",
+    );
+  }
+  return checkpoint;
+}
+
+/** Writes `contents` to `file` atomically and durably (temporary file, fsync, rename, fsync of the directory). */
+export async function writeFileDurable(file: string, contents: string): Promise<void> {
+  const directory = path.dirname(path.resolve(file));
+  await mkdir(directory, { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    const handle = await open(temporary, "wx", 0o600);
+    try {
+      await handle.writeFile(contents);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  // Make the rename itself durable. Some file systems refuse fsync on a directory: the rename is then as
+  // durable as the platform makes it.
+  try {
+    const dir = await open(directory, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+export function serializeCheckpoint(checkpoint: Checkpoint): string {
+  return `${JSON.stringify(checkpoint)}\n`;
+}
+
+/**
+ * Loads and saves one checkpoint file, refusing any save that would lose an account it has seen in the
+ * file (loaded or saved). Saves are serialized.
+ */
+export class CheckpointStore {
+  private known = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    readonly identity: CheckpointIdentity,
+  ) {}
+
+  async load(): Promise<Checkpoint | undefined> {
+    const checkpoint = await readCheckpoint(this.file, this.identity);
+    if (checkpoint !== undefined) this.known = new Set(checkpoint.accounts);
+    return checkpoint;
+  }
+
+  /** Saves `checkpoint`; rejects with `CheckpointError` ("regression") if it lacks an account seen before. */
+  save(checkpoint: Omit<Checkpoint, "version" | "chainId" | "module">): Promise<void> {
+    const run = this.queue.then(async () => {
+      const accounts = new Set(checkpoint.accounts);
+      for (const account of this.known) {
+        if (!accounts.has(account)) {
+          throw new CheckpointError(
+            `refusing to save a checkpoint without account ${account}, which the previous one holds`,
+            this.file,
+            "regression",
+          );
+        }
+      }
+      await writeFileDurable(
+        this.file,
+        serializeCheckpoint({
+          version: CHECKPOINT_VERSION,
+          chainId: this.identity.chainId,
+          module: getAddress(this.identity.module),
+          lastBlock: checkpoint.lastBlock,
+          lastBlockHash: checkpoint.lastBlockHash,
+          accounts: checkpoint.accounts,
+        }),
+      );
+      this.known = accounts;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,503 @@
+/**
+ * The keeper's configuration: one table of fields, each with a zod schema, a default and a line of help;
+ * values merged with precedence flags > environment (`KEEPER_*`) > JSON file (`--config`) > defaults.
+ * Every bad field is reported with its source (`--poll-interval-ms`, `KEEPER_POLL_INTERVAL_MS`,
+ * `keeper.json: pollIntervalMs`) in one `ConfigError` (exit code 2).
+ *
+ * The signer's private key is not a field: it comes only from `KEEPER_PRIVATE_KEY` (or from Hardhat's
+ * keystore, `scripts/keeper/hardhat.ts`). A key given as a flag or in the file is an error, and no message
+ * ever repeats its value.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+import { getAddress, isAddress, parseUnits } from "ethers";
+import { z } from "zod";
+
+import { ConfigError } from "./errors.js";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Kind = "string" | "int" | "number" | "bool" | "address" | "addresses" | "url" | "gwei" | "level";
+
+interface Field {
+  kind: Kind;
+  schema: z.ZodType;
+  help: string;
+  /** Shown in `--help`; the schema's own default applies. */
+  placeholder: string;
+}
+
+const int = (min: number, max: number) =>
+  z
+    .number({ error: `expected an integer in [${min}, ${max}]` })
+    .int(`expected an integer in [${min}, ${max}]`)
+    .min(min, `expected an integer in [${min}, ${max}]`)
+    .max(max, `expected an integer in [${min}, ${max}]`);
+const num = (min: number, max: number) =>
+  z
+    .number({ error: `expected a number in [${min}, ${max}]` })
+    .min(min, `expected a number in [${min}, ${max}]`)
+    .max(max, `expected a number in [${min}, ${max}]`);
+const bool = z.boolean({ error: "expected true or false" });
+const addressSchema = z
+  .string({ error: "expected a 0x-prefixed 20-byte address" })
+  .refine(
+    (v) => /^0x[0-9a-fA-F]{40}$/.test(v) && isAddress(v),
+    "expected a 0x-prefixed 20-byte address (with a valid checksum if mixed-case)",
+  )
+  .transform((v) => getAddress(v));
+const gwei = (min: number, max: number) =>
+  z.union([z.number(), z.string()], { error: "expected an amount in gwei" }).transform((v, ctx) => {
+    const text = typeof v === "number" ? v.toString() : v.trim();
+    if (!/^\d+(\.\d{1,9})?$/.test(text) || Number(text) < min || Number(text) > max) {
+      ctx.addIssue({ code: "custom", message: `expected an amount in gwei in [${min}, ${max}] with at most 9 decimals` });
+      return z.NEVER;
+    }
+    return parseUnits(text, "gwei");
+  });
+
+/** Every configuration field. Keys are the JSON names; flags and variables derive from them. */
+export const FIELDS = {
+  rpc: {
+    kind: "url",
+    placeholder: "<url>",
+    help: "JSON-RPC endpoint, http(s):// or ws(s):// (required)",
+    schema: z
+      .string({ error: "required: the JSON-RPC endpoint (http(s):// or ws(s)://)" })
+      .refine((v) => /^(https?|wss?):\/\/[^\s]+$/i.test(v) && URL.canParse(v), "expected an http(s):// or ws(s):// URL")
+      .optional(),
+  },
+  module: { kind: "address", placeholder: "<address>", help: "the RiskModule (required)", schema: addressSchema },
+  lens: { kind: "address", placeholder: "<address>", help: "the RiskLens (required)", schema: addressSchema },
+  engine: {
+    kind: "address",
+    placeholder: "<address>",
+    help: "the margin engine (default: module.engine())",
+    schema: addressSchema.optional(),
+  },
+  volatilityOracle: {
+    kind: "address",
+    placeholder: "<address>",
+    help: "the volatility oracle (default: module.volatilityOracle())",
+    schema: addressSchema.optional(),
+  },
+  feeds: {
+    kind: "addresses",
+    placeholder: "<a,b,...>",
+    help: "feeds to poke (default: the feed of every market seen in PositionChanged)",
+    schema: z.array(addressSchema, { error: "expected a list of addresses" }).optional(),
+  },
+  poke: {
+    kind: "bool",
+    placeholder: "<bool>",
+    help: "poke the volatility oracle on new rounds (default true)",
+    schema: bool.default(true),
+  },
+  startBlock: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "first block to read PositionChanged from (default 0)",
+    schema: int(0, 2 ** 48).default(0),
+  },
+  reorgHistory: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "block hashes kept to detect reorgs (default 128)",
+    schema: int(2, 100_000).default(128),
+  },
+  safeDepth: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "extra blocks re-read below the fork point after a reorg (default 12)",
+    schema: int(0, 10_000).default(12),
+  },
+  confirmations: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "confirmations before a transaction counts as final (default 2)",
+    schema: int(1, 1_000).default(2),
+  },
+  pollIntervalMs: {
+    kind: "int",
+    placeholder: "<ms>",
+    help: "head polling interval (default 2000)",
+    schema: int(10, 600_000).default(2_000),
+  },
+  subscribe: {
+    kind: "bool",
+    placeholder: "<bool>",
+    help: "subscribe to new heads when the RPC is ws(s):// (default true)",
+    schema: bool.default(true),
+  },
+  logChunkBlocks: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "largest eth_getLogs block range (default 2000; shrinks on refusal)",
+    schema: int(1, 10_000_000).default(2_000),
+  },
+  scanMode: {
+    kind: "string",
+    placeholder: "<mode>",
+    help: "full: every owned account through the lens each block; prefilter: an off-chain model picks the accounts to evaluate on-chain (docs/KEEPER.md) (default full)",
+    schema: z.enum(["full", "prefilter"], { error: "expected full or prefilter" }).default("full"),
+  },
+  prefilterMargin: {
+    kind: "number",
+    placeholder: "<x>",
+    help: "prefilter: evaluate on-chain from a model ratio of 1 - margin (default 0.05)",
+    schema: num(0.001, 0.5).default(0.05),
+  },
+  sweepPerBlock: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "prefilter: accounts evaluated on-chain each block regardless of the model, round robin (default 250)",
+    schema: int(0, 1_000_000).default(250),
+  },
+  lensChunkSize: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "accounts per statusBatch call (default 100)",
+    schema: int(1, 10_000).default(100),
+  },
+  readConcurrency: { kind: "int", placeholder: "<n>", help: "statusBatch calls in flight (default 4)", schema: int(1, 64).default(4) },
+  txConcurrency: { kind: "int", placeholder: "<n>", help: "deleverage transactions in flight (default 8)", schema: int(1, 256).default(8) },
+  cooldownSeconds: {
+    kind: "number",
+    placeholder: "<s>",
+    help: "per-account pause after a failed or finished deleverage (default 30)",
+    schema: num(0, 86_400).default(30),
+  },
+  maxFeePerGas: {
+    kind: "gwei",
+    placeholder: "<gwei>",
+    help: "fee cap per gas, gwei (default 300)",
+    schema: gwei(0.000000001, 1_000_000).default(parseUnits("300", "gwei")),
+  },
+  priorityFee: {
+    kind: "gwei",
+    placeholder: "<gwei>",
+    help: "priority fee per gas, gwei (default 2)",
+    schema: gwei(0, 1_000_000).default(parseUnits("2", "gwei")),
+  },
+  bumpPercent: {
+    kind: "number",
+    placeholder: "<pct>",
+    help: "fee increase of a replacement, percent, at least 12.5 (default 20)",
+    schema: num(12.5, 1_000).default(20),
+  },
+  stuckAfterSeconds: {
+    kind: "number",
+    placeholder: "<s>",
+    help: "replace a transaction pending this long (default 45)",
+    schema: num(0.1, 86_400).default(45),
+  },
+  maxReplacements: {
+    kind: "int",
+    placeholder: "<n>",
+    help: "replacements of one transaction at most (default 6)",
+    schema: int(0, 100).default(6),
+  },
+  gasLimitMarginPercent: {
+    kind: "int",
+    placeholder: "<pct>",
+    help: "gas limit above the estimate, percent (default 30)",
+    schema: int(0, 1_000).default(30),
+  },
+  dryRun: { kind: "bool", placeholder: "", help: "simulate and log what would be sent; send nothing", schema: bool.default(false) },
+  checkpoint: {
+    kind: "string",
+    placeholder: "<file>",
+    help: "checkpoint file (default keeper-checkpoint.json)",
+    schema: z.string({ error: "expected a file path" }).min(1, "expected a file path").default("keeper-checkpoint.json"),
+  },
+  checkpointIntervalSeconds: {
+    kind: "number",
+    placeholder: "<s>",
+    help: "seconds between checkpoint writes (default 30)",
+    schema: num(0, 86_400).default(30),
+  },
+  metrics: { kind: "bool", placeholder: "<bool>", help: "serve /metrics and /health (default true)", schema: bool.default(true) },
+  metricsHost: {
+    kind: "string",
+    placeholder: "<host>",
+    help: "metrics listen address (default 127.0.0.1)",
+    schema: z.string({ error: "expected a host" }).min(1, "expected a host").default("127.0.0.1"),
+  },
+  metricsPort: {
+    kind: "int",
+    placeholder: "<port>",
+    help: "metrics port, 0 for any (default 9464)",
+    schema: int(0, 65_535).default(9_464),
+  },
+  healthMaxAgeSeconds: {
+    kind: "number",
+    placeholder: "<s>",
+    help: "/health fails when no block was processed for this long (default 120)",
+    schema: num(1, 86_400).default(120),
+  },
+  shardIndex: {
+    kind: "int",
+    placeholder: "<i>",
+    help: "this keeper's shard, in [0, shardCount) (default 0)",
+    schema: int(0, 1_023).default(0),
+  },
+  shardCount: { kind: "int", placeholder: "<n>", help: "number of shards (default 1: every account)", schema: int(1, 1_024).default(1) },
+  logLevel: {
+    kind: "level",
+    placeholder: "<level>",
+    help: `one of ${LOG_LEVELS.join(", ")} (default info)`,
+    schema: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  },
+  rpcTimeoutMs: {
+    kind: "int",
+    placeholder: "<ms>",
+    help: "deadline of one RPC request (default 15000)",
+    schema: int(50, 600_000).default(15_000),
+  },
+  rpcAttempts: { kind: "int", placeholder: "<n>", help: "attempts per RPC request (default 5)", schema: int(1, 50).default(5) },
+  shutdownTimeoutSeconds: {
+    kind: "number",
+    placeholder: "<s>",
+    help: "wait for in-flight transactions on shutdown (default 30)",
+    schema: num(0, 3_600).default(30),
+  },
+} satisfies Record<string, Field>;
+
+type Fields = typeof FIELDS;
+export type FieldName = keyof Fields;
+
+/** The validated configuration. Fees are in wei. */
+export type KeeperConfig = { [K in FieldName]: z.output<Fields[K]["schema"]> };
+/** What a JSON file (or a library caller) may give: the JSON names, any subset. */
+export type KeeperConfigInput = { [K in FieldName]?: z.input<Fields[K]["schema"]> };
+
+const NAMES = Object.keys(FIELDS) as FieldName[];
+const SECRET_NAMES = ["privateKey", "private-key", "key", "mnemonic", "PRIVATE_KEY"];
+
+export const flagName = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const envName = (name: string) => `KEEPER_${name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** The variable holding the signer's private key. */
+export const PRIVATE_KEY_ENV = "KEEPER_PRIVATE_KEY";
+/** The variable naming the JSON configuration file (same as `--config`). */
+export const CONFIG_FILE_ENV = "KEEPER_CONFIG";
+
+/** Turns a flag or variable's text into the value its schema expects (invalid text is left for the schema to reject). */
+function fromText(kind: Kind, text: string): unknown {
+  const t = text.trim();
+  switch (kind) {
+    case "int":
+      return /^\d+$/.test(t) ? Number(t) : text;
+    case "number":
+      return /^\d+(\.\d+)?$/.test(t) ? Number(t) : text;
+    case "bool":
+      if (/^(true|1|yes|on)$/i.test(t)) return true;
+      if (/^(false|0|no|off)$/i.test(t)) return false;
+      return text;
+    case "addresses":
+      return t === "" ? [] : t.split(",").map((s) => s.trim());
+    default:
+      return t;
+  }
+}
+
+type Source = { kind: "flag" } | { kind: "env" } | { kind: "file"; file: string } | { kind: "input" };
+
+function describe(name: FieldName, source: Source | undefined): string {
+  if (source === undefined) return `${name} (--${flagName(name)} or ${envName(name)})`;
+  switch (source.kind) {
+    case "flag":
+      return `--${flagName(name)}`;
+    case "env":
+      return envName(name);
+    case "file":
+      return `${source.file}: ${name}`;
+    case "input":
+      return name;
+  }
+}
+
+/** The value shown after a problem, except for the RPC URL (it may carry an API key). */
+function shown(name: FieldName, value: unknown): string {
+  if (value === undefined || name === "rpc") return "";
+  const text = JSON.stringify(value);
+  return `, got ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`;
+}
+
+/** Validates merged raw values, naming each bad field by where it came from. */
+function validate(raw: Partial<Record<FieldName, { value: unknown; source: Source }>>, problems: string[]): KeeperConfig {
+  const out: Record<string, unknown> = {};
+  for (const name of NAMES) {
+    const entry = raw[name];
+    const parsed = FIELDS[name].schema.safeParse(entry?.value);
+    if (parsed.success) out[name] = parsed.data;
+    else if (entry === undefined) problems.push(`${describe(name, undefined)}: required`);
+    else problems.push(`${describe(name, entry?.source)}: ${parsed.error.issues[0]!.message}${shown(name, entry?.value)}`);
+  }
+  if (problems.length === 0) {
+    const config = out as KeeperConfig;
+    if (config.shardIndex >= config.shardCount) {
+      problems.push(
+        `${describe("shardIndex", raw.shardIndex?.source)}: must be below shardCount (${config.shardCount}), got ${config.shardIndex}`,
+      );
+    }
+    if (config.priorityFee > config.maxFeePerGas) {
+      problems.push(`${describe("priorityFee", raw.priorityFee?.source)}: must not exceed maxFeePerGas`);
+    }
+  }
+  return out as KeeperConfig;
+}
+
+/**
+ * Validates a configuration object (JSON names; a library caller's input) and applies the defaults.
+ * Throws `ConfigError` naming every bad field.
+ */
+export function parseKeeperConfig(input: KeeperConfigInput & Record<string, unknown>, source: Source = { kind: "input" }): KeeperConfig {
+  const problems: string[] = [];
+  const raw: Partial<Record<FieldName, { value: unknown; source: Source }>> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (SECRET_NAMES.includes(key)) problems.push(secretProblem(source.kind === "file" ? `${source.file}: ${key}` : key));
+    else if (!(key in FIELDS)) problems.push(`${source.kind === "file" ? `${source.file}: ` : ""}${key}: unknown field`);
+    else if (value !== undefined) raw[key as FieldName] = { value, source };
+  }
+  const config = validate(raw, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function secretProblem(where: string): string {
+  return `${where}: a private key is never accepted here (value not shown); set ${PRIVATE_KEY_ENV} in the environment, or run scripts/keeper/hardhat.ts with Hardhat's keystore`;
+}
+
+/** The flags of `npm run keeper`: one per field, plus `--config` and `--help`. */
+export const FLAG_OPTIONS = Object.fromEntries([
+  ...NAMES.map((name) => [
+    flagName(name),
+    { type: FIELDS[name].kind === "bool" && name === "dryRun" ? ("boolean" as const) : ("string" as const) },
+  ]),
+  ["config", { type: "string" as const }],
+  ["help", { type: "boolean" as const, short: "h" }],
+]);
+
+export interface LoadedConfig {
+  config: KeeperConfig;
+  /** From `KEEPER_PRIVATE_KEY`, validated (32 bytes of hex); undefined when unset. Never log it. */
+  privateKey: string | undefined;
+  /** `--help` was given: print usage and do nothing else. */
+  help: boolean;
+}
+
+/**
+ * Reads the configuration of `npm run keeper` from flags, the environment and the JSON file named by
+ * `--config` (or `KEEPER_CONFIG`), in that order of precedence, then validates it.
+ */
+export function loadConfig(input: {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  readFile?: (file: string) => string;
+  /** False for the Hardhat script: the RPC and the signer come from the network (default true). */
+  standalone?: boolean;
+}): LoadedConfig {
+  const standalone = input.standalone ?? true;
+  const problems: string[] = [];
+  const argv = [...input.argv];
+  for (const arg of argv) {
+    const flag = /^--([^=]+)/.exec(arg)?.[1];
+    if (flag !== undefined && SECRET_NAMES.includes(flag)) problems.push(secretProblem(`--${flag}`));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: argv, options: FLAG_OPTIONS, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
+  }
+  if (values.help === true) {
+    return { config: undefined as unknown as KeeperConfig, privateKey: undefined, help: true };
+  }
+
+  const raw: Partial<Record<FieldName, { value: unknown; source: Source }>> = {};
+  const configFile = (values.config as string | undefined) ?? input.env[CONFIG_FILE_ENV];
+  if (configFile !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse((input.readFile ?? ((f: string) => readFileSync(f, "utf8")))(configFile));
+    } catch (error) {
+      throw new ConfigError([`${configFile}: cannot read the configuration file: ${(error as Error).message}`]);
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new ConfigError([`${configFile}: expected a JSON object of configuration fields`]);
+    }
+    for (const [key, value] of Object.entries(json)) {
+      if (SECRET_NAMES.includes(key)) problems.push(secretProblem(`${configFile}: ${key}`));
+      else if (!(key in FIELDS)) problems.push(`${configFile}: ${key}: unknown field (see --help)`);
+      else raw[key as FieldName] = { value, source: { kind: "file", file: configFile } };
+    }
+  }
+  const envNames = new Set(NAMES.map(envName));
+  for (const [key, text] of Object.entries(input.env)) {
+    if (!key.startsWith("KEEPER_") || text === undefined) continue;
+    if (key === PRIVATE_KEY_ENV || key === CONFIG_FILE_ENV) continue;
+    if (!envNames.has(key)) problems.push(`${key}: unknown variable (see --help)`);
+  }
+  for (const name of NAMES) {
+    const text = input.env[envName(name)];
+    if (text !== undefined) raw[name] = { value: fromText(FIELDS[name].kind, text), source: { kind: "env" } };
+    const flag = values[flagName(name)];
+    if (flag !== undefined)
+      raw[name] = { value: typeof flag === "boolean" ? flag : fromText(FIELDS[name].kind, flag), source: { kind: "flag" } };
+  }
+  const config = validate(raw, problems);
+  if (standalone && raw.rpc === undefined) problems.push(`${describe("rpc", undefined)}: required`);
+  if (!standalone) {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return { config: { ...config, rpc: undefined }, privateKey: undefined, help: false };
+  }
+
+  let privateKey = input.env[PRIVATE_KEY_ENV];
+  if (privateKey !== undefined) {
+    privateKey = privateKey.trim();
+    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(privateKey)) {
+      problems.push(`${PRIVATE_KEY_ENV}: expected 32 bytes of hex (value not shown)`);
+    } else if (!privateKey.startsWith("0x")) {
+      privateKey = `0x${privateKey}`;
+    }
+  } else if (problems.length === 0 && !config.dryRun) {
+    problems.push(`${PRIVATE_KEY_ENV}: required to send transactions (or use --dry-run)`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { config, privateKey, help: false };
+}
+
+/** Usage text of `npm run keeper`, generated from the field table. */
+export function usage(): string {
+  const lines = NAMES.map((name) => {
+    const f: Field = FIELDS[name];
+    const flag = `--${flagName(name)}${f.placeholder === "" ? "" : ` ${f.placeholder}`}`;
+    return `  ${flag.padEnd(36)} ${f.help}\n  ${"".padEnd(36)} env ${envName(name)}`;
+  });
+  return [
+    "usage: npm run keeper -- --rpc <url> --module <address> --lens <address> [--config keeper.json] [options]",
+    "",
+    `The signer's key is read from ${PRIVATE_KEY_ENV} only. Precedence: flags > ${"KEEPER_*"} > --config file (JSON, field names as below in camelCase) > defaults.`,
+    "",
+    "  --config <file>                      JSON configuration file (env KEEPER_CONFIG)",
+    ...lines,
+  ].join("\n");
+}
+
+/** The RPC URL without path, query or credentials, for logs (a provider URL often embeds an API key). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" || u.pathname === "" ? "" : "/…"}`;
+  } catch {
+    return "(invalid url)";
+  }
+}

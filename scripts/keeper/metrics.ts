@@ -1,0 +1,167 @@
+/**
+ * Prometheus metrics and the health endpoint. One registry per keeper (several keepers can share a
+ * process), served over HTTP: `GET /metrics` (Prometheus text format) and `GET /health` (200 with JSON
+ * while the loop processed a block within `healthMaxAgeSeconds`, 503 otherwise).
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export class KeeperMetrics {
+  readonly registry = new Registry();
+  readonly accountsTracked = new Gauge({
+    name: "keeper_accounts_tracked",
+    help: "Accounts discovered (all shards)",
+    registers: [this.registry],
+  });
+  readonly accountsOwned = new Gauge({
+    name: "keeper_accounts_owned",
+    help: "Accounts in this keeper's shard",
+    registers: [this.registry],
+  });
+  readonly accountsOverCap = new Gauge({
+    name: "keeper_accounts_over_cap",
+    help: "Over-cap accounts in the last scan",
+    registers: [this.registry],
+  });
+  readonly accountsUnevaluable = new Gauge({
+    name: "keeper_accounts_unevaluable",
+    help: "Accounts whose status could not be evaluated in the last scan (oracle invalid or evaluation reverted)",
+    registers: [this.registry],
+  });
+  readonly deleveragesSent = new Counter({
+    name: "keeper_deleverages_sent_total",
+    help: "Deleverage transactions broadcast (replacements excluded)",
+    registers: [this.registry],
+  });
+  readonly deleveragesConfirmed = new Counter({
+    name: "keeper_deleverages_confirmed_total",
+    help: "Deleverages mined with success and confirmed",
+    registers: [this.registry],
+  });
+  readonly deleveragesFailed = new Counter({
+    name: "keeper_deleverages_failed_total",
+    help: "Deleverages that failed, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
+  readonly simulations = new Counter({
+    name: "keeper_simulations_total",
+    help: "Deleverage simulations, by result",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly replacements = new Counter({
+    name: "keeper_tx_replacements_total",
+    help: "Stuck transactions replaced with higher fees",
+    registers: [this.registry],
+  });
+  readonly nonceResyncs = new Counter({
+    name: "keeper_nonce_resyncs_total",
+    help: "Local nonce resynchronized from the node",
+    registers: [this.registry],
+  });
+  readonly pokes = new Counter({
+    name: "keeper_pokes_total",
+    help: "Volatility oracle pokes, by result",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+  readonly rpcErrors = new Counter({
+    name: "keeper_rpc_errors_total",
+    help: "Failed RPC requests, by method and kind",
+    labelNames: ["method", "kind"] as const,
+    registers: [this.registry],
+  });
+  readonly reorgs = new Counter({ name: "keeper_reorgs_total", help: "Reorganizations detected", registers: [this.registry] });
+  readonly lastBlock = new Gauge({
+    name: "keeper_last_block_processed",
+    help: "Last block fully processed (logs read, accounts scanned)",
+    registers: [this.registry],
+  });
+  readonly head = new Gauge({ name: "keeper_head_block", help: "Latest head seen", registers: [this.registry] });
+  readonly lag = new Gauge({ name: "keeper_lag_blocks", help: "Head minus last block processed", registers: [this.registry] });
+  readonly accountsScanned = new Gauge({
+    name: "keeper_accounts_scanned",
+    help: "Accounts evaluated on-chain in the last scan",
+    registers: [this.registry],
+  });
+  readonly prefilterSuspects = new Gauge({
+    name: "keeper_prefilter_suspects",
+    help: "Accounts the prefilter sent on-chain in the last scan",
+    registers: [this.registry],
+  });
+  readonly prefilterMisses = new Counter({
+    name: "keeper_prefilter_misses_total",
+    help: "Over-cap accounts found by the safety sweep that the prefilter had not flagged",
+    registers: [this.registry],
+  });
+  readonly scanSeconds = new Histogram({
+    name: "keeper_scan_seconds",
+    help: "Duration of one scan of every owned account",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+
+  constructor(defaultMetrics = false) {
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: "keeper_" });
+  }
+}
+
+export interface HealthReport {
+  ok: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface MetricsServer {
+  server: Server;
+  /** The bound port (useful with port 0). */
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves `/metrics` and `/health` on `host:port` (port 0: any free port). */
+export async function startMetricsServer(
+  metrics: KeeperMetrics,
+  health: () => HealthReport,
+  host: string,
+  port: number,
+): Promise<MetricsServer> {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (request.method !== "GET") {
+      response.writeHead(405).end();
+      return;
+    }
+    if (url.pathname === "/metrics") {
+      metrics.registry
+        .metrics()
+        .then((text) => response.writeHead(200, { "content-type": metrics.registry.contentType }).end(text))
+        .catch((error: unknown) => response.writeHead(500).end(String(error)));
+      return;
+    }
+    if (url.pathname === "/health") {
+      const report = health();
+      response.writeHead(report.ok ? 200 : 503, { "content-type": "application/json" }).end(`${JSON.stringify(report.body)}\n`);
+      return;
+    }
+    response.writeHead(404).end();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
