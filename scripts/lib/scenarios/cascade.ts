@@ -55,11 +55,21 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
   const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
   const ballast = await runPolicy(system, { policy: ballastPolicy(system), book, path, seed: options.seed, onStep: progress("ballast") });
 
-  // Same calm-market capacity: the static cap lets the book's targeted fractions add up to Ballast's OI.
-  const targeted = book.reduce((sum, a) => sum + a.fraction * (a.usdc + a.weth * system.environment.ethPrice), 0);
-  const staticLeverage = Math.max(1, ballast.summary.calmCapacity / targeted);
-  await base.restore();
+  // Same calm-market capacity: a first guess from the book's targeted fractions, then one correction from
+  // the open interest the baseline actually reaches when the book opens (the same moment in both runs).
   const [admin] = await connection.ethers.getSigners();
+  const targeted = book.reduce((sum, a) => sum + a.fraction * (a.usdc + a.weth * system.environment.ethPrice), 0);
+  let staticLeverage = Math.max(1, ballast.summary.calmCapacity / targeted);
+  await base.restore();
+  const trial = await runPolicy(system, {
+    policy: await baselinePolicy(system, "static", staticLeverage, admin!),
+    book,
+    path,
+    seed: options.seed,
+    openOnly: true,
+  });
+  staticLeverage = Math.max(1, staticLeverage * (ballast.openingOpenInterest / trial.openingOpenInterest));
+  await base.restore();
   const policy = await baselinePolicy(system, "static", staticLeverage, admin!);
   const baseline = await runPolicy(system, { policy, book, path, seed: options.seed, onStep: progress("static") });
 

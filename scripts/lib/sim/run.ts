@@ -24,10 +24,14 @@ export interface SimOptions {
   /** Share of accounts that cut their position by half each step (user reductions). Default 0.03. */
   panic?: number;
   onStep?: (done: number, total: number) => void;
+  /** Stop once the book is open (for calibration). */
+  openOnly?: boolean;
 }
 
 export interface SimResult {
   summary: PolicySummary;
+  /** Open interest right after the book opened, before the path (USD). */
+  openingOpenInterest: number;
   series: PolicySeries;
   /** User reductions that reverted (must be zero under every policy). */
   failedReductions: number;
@@ -103,6 +107,10 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     await depositCollateral(connection, environment, engineAddress, wallets[i]!, { usdc: account.usdc, weth: account.weth });
     await increase(i, environment.ethPrice);
   }
+  const opening = await engine.openInterest(ETH_MARKET);
+  const openingOpenInterest = (Number(opening[0] + opening[1]) / 1e18) * environment.ethPrice;
+  if (options.openOnly)
+    return { summary, openingOpenInterest, series: { policy: policy.name, points, events }, failedReductions, windowRespected: true };
 
   let drift = 0;
   const calmSteps = Math.max(1, Math.ceil(path.length * 0.1));
@@ -221,6 +229,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const windowSeconds = isBallast ? Number((await ballast.riskModule.marketConfig(ETH_MARKET)).deleverageWindow) : 0;
   return {
     summary,
+    openingOpenInterest,
     series: { policy: policy.name, points, events },
     failedReductions,
     windowRespected: windowRespected(windowLog, windowSeconds),
