@@ -1,9 +1,12 @@
 import hre from "hardhat";
 
-/** A fresh in-process chain (Hardhat's simulated network) with the project compiled. */
-export async function inProcessChain() {
+/**
+ * A fresh chain with the project compiled: the in-process simulated network by default, or a named network
+ * of `hardhat.config.ts` (e.g. `mainnetFork`).
+ */
+export async function inProcessChain(network?: string) {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
-  return hre.network.create();
+  return network === undefined ? hre.network.create() : hre.network.create(network);
 }
 
 export type Chain = Awaited<ReturnType<typeof inProcessChain>>;
