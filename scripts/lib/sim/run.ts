@@ -1,16 +1,28 @@
-import { AbiCoder, type ContractTransactionReceipt, keccak256, Wallet } from "ethers";
+import { AbiCoder, keccak256, Wallet } from "ethers";
 
 import { wad } from "../ballast/params.js";
 import { setPrice } from "../chainlink/feeds.js";
+import { USDC_WETH } from "../environment.js";
 import { Random } from "../random.js";
 import type { PolicyEvent, PolicySeries, PolicySummary, SeriesPoint } from "../report/types.js";
 import { BOUND_NAMES, type Bound } from "../riskMath.js";
 import { depositCollateral, ETH_MARKET, movePoolTo, type System } from "../system.js";
 import { fundToken, priceFromSqrtPriceX96, readSlot0, swapExactIn } from "../uniswap/index.js";
-import { USDC_WETH } from "../environment.js";
 import type { BookAccount } from "./book.js";
 import type { PathStep } from "./paths.js";
 import type { Policy } from "./policies.js";
+
+/**
+ * Who deleverages under Ballast at each step. `sweep` (default) is the keeper's decision rule run inline:
+ * every account the lens reports over its cap, worst `notional / cap` first. A `StepKeeper` hands the step
+ * to something else (the real keeper, `npm run demo`) and returns once it has acted.
+ */
+export interface StepKeeper {
+  /** Called after the step's oracle round is published; resolves when the keeper is done with it. */
+  act(): Promise<void>;
+  /** True when the keeper pokes the volatility oracle itself. */
+  pokes: boolean;
+}
 
 export interface SimOptions {
   policy: Policy;
@@ -19,10 +31,12 @@ export interface SimOptions {
   seed: number;
   /** Share of the pool's price impact the oracle follows at the next step (arbitrage). Default 0.5. */
   reflexivity?: number;
-  /** Share of accounts that top their position up towards their target each step. Default 0.1. */
-  activity?: number;
-  /** Share of accounts that cut their position by half each step (user reductions). Default 0.03. */
-  panic?: number;
+  /** Top-ups towards its target per account per hour. Default 0.6. */
+  activityPerHour?: number;
+  /** Cuts of half the position per account per hour (user reductions). Default 0.2. */
+  panicPerHour?: number;
+  /** The keeper under Ballast (default: the inline sweep). */
+  keeper?: StepKeeper;
   onStep?: (done: number, total: number) => void;
   /** Stop once the book is open (for calibration). */
   openOnly?: boolean;
@@ -40,6 +54,7 @@ export interface SimResult {
 }
 
 const ABI = AbiCoder.defaultAbiCoder();
+const USDC_HEARTBEAT = 12 * 3_600;
 
 /** A deterministic wallet per (seed, account index), so every policy trades with the same accounts. */
 export function bookWallet(system: System, seed: number, index: number): Wallet {
@@ -49,10 +64,10 @@ export function bookWallet(system: System, seed: number, index: number): Wallet 
 
 /**
  * Runs one policy over a path on the system's chain: opens the book, then at every step moves the oracle
- * (the exogenous path plus the reflexive drift), lets arbitrage align the pool, runs the keeper (Ballast:
- * volatility pokes, depth refresh, ranked deleverage), lets traders top up and panic-sell, runs the
- * liquidator, and sells what deleverages and liquidations closed into the real pool. Returns the figures
- * of the policy and its time series.
+ * (the exogenous path plus the reflexive drift) and lets arbitrage align the pool, lets traders top up and
+ * cut, runs the keeper (Ballast: volatility pokes, depth refresh, deleverage of every over-cap account,
+ * worst first), runs the liquidator, and sells what deleverages and liquidations closed (and seized WETH)
+ * into the real pool. Returns the policy's figures and its time series.
  */
 export async function runPolicy(system: System, options: SimOptions): Promise<SimResult> {
   const { policy, book, path } = options;
@@ -60,11 +75,12 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const { ethers, networkHelpers } = connection;
   const random = new Random(options.seed ^ 0x5eed);
   const reflexivity = options.reflexivity ?? 0.5;
-  const activity = options.activity ?? 0.1;
-  const panic = options.panic ?? 0.03;
   const engine = policy.engine;
   const engineAddress = await engine.getAddress();
+  const module = ballast.riskModule;
+  const moduleAddress = await module.getAddress();
   const isBallast = policy.name === "ballast";
+  const weth = await environment.weth.getAddress();
 
   const wallets = book.map((a) => bookWallet(system, options.seed, a.index));
   const addresses = wallets.map((w) => w.address);
@@ -85,7 +101,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const windowLog: { t: number; notional: bigint; capacity: bigint }[] = [];
   let failedReductions = 0;
 
-  const now = async () => (await ethers.provider.getBlock("latest"))!.timestamp;
+  const latest = async () => (await ethers.provider.getBlock("latest"))!;
   const size = async (account: string) => (await engine.position(account, ETH_MARKET))[0];
   const increase = async (index: number, price: number): Promise<void> => {
     const account = book[index]!;
@@ -109,31 +125,31 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   }
   const opening = await engine.openInterest(ETH_MARKET);
   const openingOpenInterest = (Number(opening[0] + opening[1]) / 1e18) * environment.ethPrice;
-  if (options.openOnly)
+  if (options.openOnly) {
     return { summary, openingOpenInterest, series: { policy: policy.name, points, events }, failedReductions, windowRespected: true };
+  }
 
   let drift = 0;
+  let lastUsdcRound = (await latest()).timestamp;
+  let previousTime = lastUsdcRound;
   const calmSteps = Math.max(1, Math.ceil(path.length * 0.1));
   let calmSum = 0;
   for (const [stepIndex, step] of path.entries()) {
-    if (step.t > (await now())) await networkHelpers.time.increaseTo(step.t);
+    if (step.t > (await latest()).timestamp) await networkHelpers.time.increaseTo(step.t);
+    const hours = Math.max(0, step.t - previousTime) / 3_600;
+    previousTime = step.t;
     const oracle = step.price * (1 + drift);
     await movePoolTo(connection, environment, oracle);
-    if (step.publish) {
-      await setPrice(system.feeds.eth, oracle);
+    if (step.publish) await setPrice(system.feeds.eth, oracle);
+    const usdcDue = step.t - lastUsdcRound >= USDC_HEARTBEAT;
+    if (usdcDue) {
       await setPrice(system.feeds.usdc, 1);
-    }
-    const flows: ContractTransactionReceipt[] = [];
-
-    if (isBallast) {
-      for (const feed of [system.feeds.eth, system.feeds.usdc]) await (await ballast.volatilityOracle.poke(feed.address)).wait();
-      await ballast.riskModule
-        .refreshDepth(ETH_MARKET)
-        .then((tx) => tx.wait())
-        .catch(() => undefined);
+      lastUsdcRound = step.t;
     }
 
     // Traders: some top up towards their target, some cut their position in half.
+    const activity = 1 - Math.exp(-(options.activityPerHour ?? 0.6) * hours);
+    const panic = 1 - Math.exp(-(options.panicPerHour ?? 0.2) * hours);
     for (let i = 0; i < book.length; i++) {
       const roll = random.next();
       if (roll < activity) await increase(i, oracle);
@@ -148,62 +164,53 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
       }
     }
 
-    // Keeper (Ballast): every over-cap account, worst ratio first.
-    const bindings: Record<string, number> = {};
-    let capSum = 0;
+    // Keeper (Ballast), then the liquidator; what they did is read back from the logs of these blocks.
+    const fromBlock = (await latest()).number + 1;
     if (isBallast) {
-      const entries = await ballast.riskLens.statusBatch(await ballast.riskModule.getAddress(), addresses);
-      const over = [...entries].filter((e) => e.ok && e.status.status === 1n).sort((a, b) => (b.status.ratio > a.status.ratio ? 1 : -1));
-      for (const entry of over) {
-        const [, capacity] = await ballast.riskModule.deleverageCapacity(ETH_MARKET);
-        try {
-          const receipt = (await (await ballast.riskModule.deleverage(entry.account, ETH_MARKET)).wait())!;
-          const event = receipt.logs.map((l) => ballast.riskModule.interface.parseLog(l)).find((e) => e?.name === "Deleveraged")!;
-          const notional = event.args.notional as bigint;
-          summary.deleverages++;
-          summary.deleveragedNotional += Number(notional) / 1e18;
-          events.push({ t: step.t, kind: "deleverage", notional: Number(notional) / 1e18, account: entry.account });
-          windowLog.push({ t: (await ethers.provider.getBlock(receipt.blockNumber))!.timestamp, notional, capacity });
-          flows.push(receipt);
-        } catch {
-          // The window is exhausted or the breach is gone: the next step retries.
-        }
+      if (options.keeper?.pokes !== true) {
+        await (await ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
+        if (usdcDue) await (await ballast.volatilityOracle.poke(system.feeds.usdc.address)).wait();
       }
-      for (const entry of await ballast.riskLens.statusBatch(await ballast.riskModule.getAddress(), addresses)) {
-        if (!entry.ok || entry.status.worst.size === 0n) continue;
-        capSum += Number(entry.status.worst.cap) / 1e18;
-        const name = BOUND_NAMES[Number(entry.status.worst.binding) as Bound];
-        bindings[name] = (bindings[name] ?? 0) + 1;
-      }
+      await module
+        .refreshDepth(ETH_MARKET)
+        .then((tx) => tx.wait())
+        .catch(() => undefined);
+      if (options.keeper === undefined) await sweep(system, addresses);
+      else await options.keeper.act();
     }
-
-    // Liquidator.
     const flags = await engine.liquidatable(addresses);
     for (const [i, flag] of flags.entries()) {
-      if (!flag) continue;
-      try {
-        const receipt = (await (await engine.liquidate(addresses[i]!)).wait())!;
-        const event = receipt.logs.map((l) => engine.interface.parseLog(l)).find((e) => e?.name === "Liquidated")!;
-        const notional = Number(event.args.closedNotional as bigint) / 1e18;
+      if (flag)
+        await engine
+          .liquidate(addresses[i]!)
+          .then((tx) => tx.wait())
+          .catch(() => undefined);
+    }
+    const logs = await ethers.provider.getLogs({ fromBlock, toBlock: "latest" });
+
+    let baseFlow = 0n;
+    for (const log of logs) {
+      const fromModule = log.address === moduleAddress ? module.interface.parseLog(log) : null;
+      if (fromModule?.name === "Deleveraged") {
+        const notional = fromModule.args.notional as bigint;
+        summary.deleverages++;
+        summary.deleveragedNotional += Number(notional) / 1e18;
+        events.push({ t: step.t, kind: "deleverage", notional: Number(notional) / 1e18, account: fromModule.args.account as string });
+        const [, capacity] = await module.deleverageCapacity(ETH_MARKET, { blockTag: log.blockNumber - 1 });
+        windowLog.push({ t: (await ethers.provider.getBlock(log.blockNumber))!.timestamp, notional, capacity });
+        continue;
+      }
+      const fromEngine = log.address === engineAddress ? engine.interface.parseLog(log) : null;
+      if (fromEngine?.name === "Liquidated") {
+        const notional = Number(fromEngine.args.closedNotional as bigint) / 1e18;
         summary.liquidations++;
         summary.liquidatedNotional += notional;
-        events.push({ t: step.t, kind: "liquidation", notional, account: addresses[i]! });
-        flows.push(receipt);
-      } catch {
-        // Healthy again by the time the liquidator acts.
+        events.push({ t: step.t, kind: "liquidation", notional, account: fromEngine.args.account as string });
       }
-    }
-
-    // What deleverages and liquidations closed is unwound in the pool: closed longs sell ETH, shorts buy it,
-    // and seized WETH collateral is sold.
-    let baseFlow = 0n;
-    const weth = await environment.weth.getAddress();
-    for (const receipt of flows) {
-      for (const log of receipt.logs) {
-        const parsed = engine.interface.parseLog(log);
-        if (parsed?.name === "PositionChanged") baseFlow += (parsed.args.sizeAfter as bigint) - (parsed.args.sizeBefore as bigint);
-        if (parsed?.name === "CollateralSeized" && parsed.args.asset === weth) baseFlow -= parsed.args.amount as bigint;
-      }
+      // Closed longs sell ETH, closed shorts buy it, seized WETH is sold.
+      if (fromEngine?.name === "PositionChanged")
+        baseFlow += (fromEngine.args.sizeAfter as bigint) - (fromEngine.args.sizeBefore as bigint);
+      if (fromEngine?.name === "CollateralSeized" && fromEngine.args.asset === weth) baseFlow -= fromEngine.args.amount as bigint;
     }
     if (baseFlow !== 0n) await unwind(system, baseFlow, oracle);
     const poolPrice = priceFromSqrtPriceX96((await readSlot0(environment.pool)).sqrtPriceX96, USDC_WETH);
@@ -215,10 +222,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     const openInterest = (Number(longSize + shortSize) / 1e18) * oracle;
     if (stepIndex < calmSteps) calmSum += openInterest;
     const point: SeriesPoint = { t: step.t, price: oracle, openInterest, badDebt: Number(await engine.badDebt()) / 1e18 };
-    if (isBallast) {
-      point.cap = capSum;
-      point.binding = bindings;
-    }
+    if (isBallast) Object.assign(point, await capsAndBindings(system, addresses));
     points.push(point);
     options.onStep?.(stepIndex + 1, path.length);
   }
@@ -226,7 +230,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   summary.calmCapacity = calmSum / calmSteps;
   summary.badDebt = Number(await engine.badDebt()) / 1e18;
   for (const address of addresses) summary.finalEquity += Number((await engine.margin(address)).equity) / 1e18;
-  const windowSeconds = isBallast ? Number((await ballast.riskModule.marketConfig(ETH_MARKET)).deleverageWindow) : 0;
+  const windowSeconds = isBallast ? Number((await module.marketConfig(ETH_MARKET)).deleverageWindow) : 0;
   return {
     summary,
     openingOpenInterest,
@@ -234,6 +238,34 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     failedReductions,
     windowRespected: windowRespected(windowLog, windowSeconds),
   };
+}
+
+/** The keeper's rule, inline: every account the lens reports over its cap, worst `notional / cap` first. */
+async function sweep(system: System, accounts: readonly string[]): Promise<void> {
+  const { riskModule, riskLens } = system.ballast;
+  const entries = await riskLens.statusBatch(await riskModule.getAddress(), [...accounts]);
+  const over = [...entries].filter((e) => e.ok && e.status.status === 1n).sort((a, b) => (b.status.ratio > a.status.ratio ? 1 : -1));
+  for (const entry of over) {
+    // The window may be exhausted, or the breach gone: the next step tries again.
+    await riskModule
+      .deleverage(entry.account, ETH_MARKET)
+      .then((tx) => tx.wait())
+      .catch(() => undefined);
+  }
+}
+
+/** Aggregate cap of the open positions and how many each bound binds. */
+async function capsAndBindings(system: System, accounts: readonly string[]): Promise<{ cap: number; binding: Record<string, number> }> {
+  const { riskModule, riskLens } = system.ballast;
+  const binding: Record<string, number> = {};
+  let cap = 0;
+  for (const entry of await riskLens.statusBatch(await riskModule.getAddress(), [...accounts])) {
+    if (!entry.ok || entry.status.worst.size === 0n) continue;
+    cap += Number(entry.status.worst.cap) / 1e18;
+    const name = BOUND_NAMES[Number(entry.status.worst.binding) as Bound];
+    binding[name] = (binding[name] ?? 0) + 1;
+  }
+  return { cap, binding };
 }
 
 /** Sells (`baseFlow < 0`) or buys ETH in the reference pool, as the liquidator or the insurance fund would. */
