@@ -16,7 +16,7 @@ interface ILeverageCap is IRiskHook {
     /// @notice A margin tier: positions with notional up to `maxNotional` (WAD USD) may use `maxLeverage`.
     struct Tier {
         uint128 maxNotional;
-        uint64 maxLeverage;
+        uint128 maxLeverage;
     }
 
     /// @notice The account's initial margin exceeds its equity after an increase.

@@ -83,7 +83,7 @@ function ohlcPoint(row: CsvRow, file: string, t: number): PricePoint {
 }
 
 /** The largest peak-to-trough fall of the close, as a fraction of the peak (0 for a path that never falls). */
-export function maxDrawdown(path: Pick<PricePath, "points">): number {
+export function maxDrawdown(path: { points: readonly Pick<PricePoint, "close">[] }): number {
   let peak = -Infinity;
   let worst = 0;
   for (const { close } of path.points) {

@@ -6,7 +6,7 @@ import { configureBallast, type CollateralSetup, type MarketSetup, warmUp } from
 import { wad } from "./ballast/params.js";
 import { deployFeed, type Feed, setPrice } from "./chainlink/feeds.js";
 import { type Environment, replicaEnvironment, USDC_WETH } from "./environment.js";
-import { fundToken, type ProfileKind, readSlot0, sqrtPriceX96FromPrice, type TickSnapshot } from "./uniswap/index.js";
+import { balanceOf, fundToken, type ProfileKind, readSlot0, sqrtPriceX96FromPrice, type TickSnapshot } from "./uniswap/index.js";
 import { swapThroughSwapper } from "./uniswap/swap.js";
 
 /** The id of the ETH market in every system this module builds. */
@@ -165,7 +165,9 @@ export async function movePoolTo(connection: Connection, environment: Environmen
   const zeroForOne = limit < slot0.sqrtPriceX96;
   // The swapper pays from its own balance: give it more than any move can take.
   const input = zeroForOne ? environment.usdc : environment.weth;
-  await fundToken(connection, await input.getAddress(), environment.swapper, zeroForOne ? 10n ** 16n : 10n ** 26n);
+  const reserve = zeroForOne ? 10n ** 16n : 10n ** 26n;
+  if ((await balanceOf(connection, await input.getAddress(), environment.swapper)) < reserve / 2n)
+    await fundToken(connection, await input.getAddress(), environment.swapper, reserve);
   const [admin] = await connection.ethers.getSigners();
   await swapThroughSwapper(connection, environment, environment.pool, zeroForOne, 2n ** 200n, limit, admin!.address);
 }

@@ -57,7 +57,7 @@ function syntheticReport(steps = 2_000, seed = 11): ReportData {
     deleverages: s.events.filter((e) => e.kind === "deleverage").length,
     deleveragedNotional: s.events.filter((e) => e.kind === "deleverage").reduce((sum, e) => sum + e.notional, 0),
     blockedIncreases: 10 * k,
-    maxPoolImpact: 12_345.678 * (k + 1),
+    maxPoolImpact: 0.012345 * (k + 1),
     calmCapacity: k === 2 ? Infinity : 7.5e6,
     finalEquity: 1e7 - k * 1e5,
   }));
@@ -151,13 +151,13 @@ describe("report rendering (no browser)", () => {
     expect(parsed.summary.policies[2]!.calmCapacity).to.equal(null);
   });
 
-  it("formats the summary in USD, counts as integers, and an infinite capacity as ∞", () => {
+  it("formats the summary in USD, counts as integers, the pool impact as a percentage, and an infinite capacity as ∞", () => {
     const html = renderReport(syntheticReport(50));
     const row = /<tr data-policy="tiered">(.*?)<\/tr>/.exec(html)![1]!;
     const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]);
     expect(cells).to.have.length(9);
     expect(cells[5]).to.equal("20"); // blocked increases
-    expect(cells[6]).to.equal("$37,037"); // max pool impact
+    expect(cells[6]).to.equal("3.70 %"); // max pool impact
     expect(cells[7]).to.equal("∞"); // calm capacity
     expect(cells[8]).to.equal("$9,800,000"); // final equity
   });

@@ -26,7 +26,7 @@ const COLUMNS: readonly { key: Exclude<keyof PolicySummary, "policy">; title: st
   { key: "deleverages", title: "Deleverages", format: formatCount },
   { key: "deleveragedNotional", title: "Deleveraged notional", format: formatUsd },
   { key: "blockedIncreases", title: "Blocked increases", format: formatCount },
-  { key: "maxPoolImpact", title: "Max pool impact", format: formatUsd },
+  { key: "maxPoolImpact", title: "Max pool impact", format: formatPercent },
   { key: "calmCapacity", title: "Calm capacity", format: formatUsd },
   { key: "finalEquity", title: "Final equity", format: formatUsd },
 ];

@@ -4,13 +4,27 @@ import { wad } from "../ballast/params.js";
 import type { Environment } from "../environment.js";
 import { generateBook } from "../sim/book.js";
 import { crashPath } from "../sim/paths.js";
-import { ballastPolicy, baselinePolicy } from "../sim/policies.js";
+import { calibrateLeverage } from "../sim/calibrate.js";
+import { ballastPolicy } from "../sim/policies.js";
 import { runPolicy, type SimResult } from "../sim/run.js";
-import { deploySystem } from "../system.js";
+import { deploySystem, type SystemOptions } from "../system.js";
 import { scenarioPolicy, type ScenarioSummary } from "./summary.js";
 
 /** The market's reaction horizon in the cascade, seconds. */
 export const CASCADE_HORIZON = 4 * 3_600;
+
+/**
+ * The cascade's market: a deep pool (about 5x the generator's default, ~14M USD to a 2 % move) and a
+ * reaction horizon of 4 hours, for the market and for WETH collateral: it must cover the longest stretch the
+ * market wants to survive without acting, here the one-hour oracle gap and the unwind after it. Open
+ * interest per side is at most half the depth to 2 % (kappaOI 0.5), so that the deleverage window (the
+ * depth per hour, rho 1) can unwind the excess a volatility spike creates within the horizon.
+ */
+export const CASCADE_SETUP = {
+  totalLiquidity: 9n * 10n ** 19n,
+  market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
+  collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
+} as const satisfies Pick<SystemOptions, "market" | "collaterals" | "totalLiquidity">;
 
 export interface CascadeOptions {
   seed: number;
@@ -37,15 +51,10 @@ export interface CascadeResult {
  */
 export async function runCascade(connection: NetworkConnection, options: CascadeOptions): Promise<CascadeResult> {
   const { networkHelpers } = connection;
-  // A deep pool (about 5x the generator's default, ~14M USD to a 2 % move). The reaction horizon is 4 hours,
-  // for the market and for WETH collateral: it must cover the longest stretch the market wants to survive
-  // without acting, here the one-hour oracle gap and the unwind after it. Open interest per side is at most
-  // the depth to 2 % (kappaOI 1), so that the deleverage window (half that depth per hour) can unwind the
-  // excess a volatility spike creates within the horizon.
+  const { totalLiquidity, ...setup } = CASCADE_SETUP;
   const system = await deploySystem(connection, {
-    ...(options.environment === undefined ? { totalLiquidity: 9n * 10n ** 19n } : { environment: options.environment }),
-    market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
-    collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
+    ...(options.environment === undefined ? { totalLiquidity } : { environment: options.environment }),
+    ...setup,
   });
   const start = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
   const path = crashPath({ seed: options.seed, start, startPrice: system.environment.ethPrice });
@@ -55,22 +64,21 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
   const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
   const ballast = await runPolicy(system, { policy: ballastPolicy(system), book, path, seed: options.seed, onStep: progress("ballast") });
 
-  // Same calm-market capacity: a first guess from the book's targeted fractions, then one correction from
-  // the open interest the baseline actually reaches when the book opens (the same moment in both runs).
+  // Same calm-market capacity: the static cap is calibrated on the open interest Ballast's book opened at.
   const [admin] = await connection.ethers.getSigners();
-  const targeted = book.reduce((sum, a) => sum + a.fraction * (a.usdc + a.weth * system.environment.ethPrice), 0);
-  let staticLeverage = Math.max(1, ballast.summary.calmCapacity / targeted);
-  await base.restore();
-  const trial = await runPolicy(system, {
-    policy: await baselinePolicy(system, "static", staticLeverage, admin!),
+  const calibration = await calibrateLeverage({
+    system,
+    name: "static",
     book,
     path,
     seed: options.seed,
-    openOnly: true,
+    targetOpeningOpenInterest: ballast.openingOpenInterest,
+    targetCapacity: ballast.summary.calmCapacity,
+    restore: () => base.restore(),
+    admin: admin!,
   });
-  staticLeverage = Math.max(1, staticLeverage * (ballast.openingOpenInterest / trial.openingOpenInterest));
-  await base.restore();
-  const policy = await baselinePolicy(system, "static", staticLeverage, admin!);
+  const staticLeverage = calibration.leverage;
+  const policy = calibration.policy;
   const baseline = await runPolicy(system, { policy, book, path, seed: options.seed, onStep: progress("static") });
 
   return {

@@ -53,7 +53,13 @@ export interface SimResult {
   windowRespected: boolean;
 }
 
+/** Trader behaviour and the oracle's reflexivity when a run does not say otherwise. */
+export const SIM_DEFAULTS = { activityPerHour: 0.6, panicPerHour: 0.2, reflexivity: 0.5 } as const;
+
 const ABI = AbiCoder.defaultAbiCoder();
+const MAX_POINTS = 1_000;
+/** A fixed gas limit: the simulator's transactions skip estimation (a revert is mined and counted the same). */
+const GAS = { gasLimit: 5_000_000n };
 const USDC_HEARTBEAT = 12 * 3_600;
 
 /** A deterministic wallet per (seed, account index), so every policy trades with the same accounts. */
@@ -74,7 +80,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const { connection, environment, ballast } = system;
   const { ethers, networkHelpers } = connection;
   const random = new Random(options.seed ^ 0x5eed);
-  const reflexivity = options.reflexivity ?? 0.5;
+  const reflexivity = options.reflexivity ?? SIM_DEFAULTS.reflexivity;
   const engine = policy.engine;
   const engineAddress = await engine.getAddress();
   const module = ballast.riskModule;
@@ -111,7 +117,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     if (target <= current * 1.02 || target - current < 10) return;
     const delta = ((target - current) / price) * account.direction;
     try {
-      await (await engine.connect(wallets[index]!).trade(ETH_MARKET, wad(delta.toFixed(12)))).wait();
+      await (await engine.connect(wallets[index]!).trade(ETH_MARKET, wad(delta.toFixed(12)), GAS)).wait();
     } catch {
       summary.blockedIncreases++;
     }
@@ -133,8 +139,11 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   let lastUsdcRound = (await latest()).timestamp;
   let previousTime = lastUsdcRound;
   const calmSteps = Math.max(1, Math.ceil(path.length * 0.1));
+  // The series keeps at most about MAX_POINTS points (every step's figures still count in the summary).
+  const sampleEvery = Math.max(1, Math.ceil(path.length / MAX_POINTS));
   let calmSum = 0;
   for (const [stepIndex, step] of path.entries()) {
+    const fromBlock = (await latest()).number + 1;
     if (step.t > (await latest()).timestamp) await networkHelpers.time.increaseTo(step.t);
     const hours = Math.max(0, step.t - previousTime) / 3_600;
     previousTime = step.t;
@@ -146,10 +155,22 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
       await setPrice(system.feeds.usdc, 1);
       lastUsdcRound = step.t;
     }
+    // Ballast's upkeep as the round lands (the keeper's job): volatility pokes, unless the keeper pokes
+    // itself, and the depth refresh.
+    if (isBallast) {
+      if (options.keeper?.pokes !== true) {
+        await (await ballast.volatilityOracle.poke(system.feeds.eth.address, GAS)).wait();
+        if (usdcDue) await (await ballast.volatilityOracle.poke(system.feeds.usdc.address, GAS)).wait();
+      }
+      await module
+        .refreshDepth(ETH_MARKET, GAS)
+        .then((tx) => tx.wait())
+        .catch(() => undefined);
+    }
 
     // Traders: some top up towards their target, some cut their position in half.
-    const activity = 1 - Math.exp(-(options.activityPerHour ?? 0.6) * hours);
-    const panic = 1 - Math.exp(-(options.panicPerHour ?? 0.2) * hours);
+    const activity = 1 - Math.exp(-(options.activityPerHour ?? SIM_DEFAULTS.activityPerHour) * hours);
+    const panic = 1 - Math.exp(-(options.panicPerHour ?? SIM_DEFAULTS.panicPerHour) * hours);
     for (let i = 0; i < book.length; i++) {
       const roll = random.next();
       if (roll < activity) await increase(i, oracle);
@@ -157,24 +178,16 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
         const current = await size(addresses[i]!);
         if (current === 0n) continue;
         try {
-          await (await engine.connect(wallets[i]!).trade(ETH_MARKET, -current / 2n)).wait();
+          await (await engine.connect(wallets[i]!).trade(ETH_MARKET, -current / 2n, GAS)).wait();
         } catch {
           failedReductions++;
         }
       }
     }
 
-    // Keeper (Ballast), then the liquidator; what they did is read back from the logs of these blocks.
-    const fromBlock = (await latest()).number + 1;
+    // Keeper (Ballast), then the liquidator; what they did (a real keeper may act at any time) is read back
+    // from the logs of the step's blocks.
     if (isBallast) {
-      if (options.keeper?.pokes !== true) {
-        await (await ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
-        if (usdcDue) await (await ballast.volatilityOracle.poke(system.feeds.usdc.address)).wait();
-      }
-      await module
-        .refreshDepth(ETH_MARKET)
-        .then((tx) => tx.wait())
-        .catch(() => undefined);
       if (options.keeper === undefined) await sweep(system, addresses);
       else await options.keeper.act();
     }
@@ -182,35 +195,47 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     for (const [i, flag] of flags.entries()) {
       if (flag)
         await engine
-          .liquidate(addresses[i]!)
+          .liquidate(addresses[i]!, GAS)
           .then((tx) => tx.wait())
           .catch(() => undefined);
     }
     const logs = await ethers.provider.getLogs({ fromBlock, toBlock: "latest" });
 
+    // What deleverages and liquidations closed (and the WETH they seized) is unwound into the pool; the
+    // traders' own trades are not.
+    const closing = new Set<string>();
+    const parsed = logs.map((log) => {
+      const event =
+        log.address === moduleAddress
+          ? module.interface.parseLog(log)
+          : log.address === engineAddress
+            ? engine.interface.parseLog(log)
+            : null;
+      if (event?.name === "Deleveraged" || event?.name === "Liquidated") closing.add(log.transactionHash);
+      return { log, event };
+    });
     let baseFlow = 0n;
-    for (const log of logs) {
-      const fromModule = log.address === moduleAddress ? module.interface.parseLog(log) : null;
-      if (fromModule?.name === "Deleveraged") {
-        const notional = fromModule.args.notional as bigint;
+    for (const { log, event } of parsed) {
+      if (event === null) continue;
+      if (event.name === "Deleveraged" && log.address === moduleAddress) {
+        const notional = event.args.notional as bigint;
         summary.deleverages++;
         summary.deleveragedNotional += Number(notional) / 1e18;
-        events.push({ t: step.t, kind: "deleverage", notional: Number(notional) / 1e18, account: fromModule.args.account as string });
+        events.push({ t: step.t, kind: "deleverage", notional: Number(notional) / 1e18, account: event.args.account as string });
         const [, capacity] = await module.deleverageCapacity(ETH_MARKET, { blockTag: log.blockNumber - 1 });
         windowLog.push({ t: (await ethers.provider.getBlock(log.blockNumber))!.timestamp, notional, capacity });
-        continue;
       }
-      const fromEngine = log.address === engineAddress ? engine.interface.parseLog(log) : null;
-      if (fromEngine?.name === "Liquidated") {
-        const notional = Number(fromEngine.args.closedNotional as bigint) / 1e18;
+      if (log.address !== engineAddress) continue;
+      if (event.name === "Liquidated") {
+        const notional = Number(event.args.closedNotional as bigint) / 1e18;
         summary.liquidations++;
         summary.liquidatedNotional += notional;
-        events.push({ t: step.t, kind: "liquidation", notional, account: fromEngine.args.account as string });
+        events.push({ t: step.t, kind: "liquidation", notional, account: event.args.account as string });
       }
+      if (!closing.has(log.transactionHash)) continue;
       // Closed longs sell ETH, closed shorts buy it, seized WETH is sold.
-      if (fromEngine?.name === "PositionChanged")
-        baseFlow += (fromEngine.args.sizeAfter as bigint) - (fromEngine.args.sizeBefore as bigint);
-      if (fromEngine?.name === "CollateralSeized" && fromEngine.args.asset === weth) baseFlow -= fromEngine.args.amount as bigint;
+      if (event.name === "PositionChanged") baseFlow += (event.args.sizeAfter as bigint) - (event.args.sizeBefore as bigint);
+      if (event.name === "CollateralSeized" && event.args.asset === weth) baseFlow -= event.args.amount as bigint;
     }
     if (baseFlow !== 0n) await unwind(system, baseFlow, oracle);
     const poolPrice = priceFromSqrtPriceX96((await readSlot0(environment.pool)).sqrtPriceX96, USDC_WETH);
@@ -221,9 +246,11 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     const [longSize, shortSize] = await engine.openInterest(ETH_MARKET);
     const openInterest = (Number(longSize + shortSize) / 1e18) * oracle;
     if (stepIndex < calmSteps) calmSum += openInterest;
-    const point: SeriesPoint = { t: step.t, price: oracle, openInterest, badDebt: Number(await engine.badDebt()) / 1e18 };
-    if (isBallast) Object.assign(point, await capsAndBindings(system, addresses));
-    points.push(point);
+    if (stepIndex % sampleEvery === 0 || stepIndex === path.length - 1) {
+      const point: SeriesPoint = { t: step.t, price: oracle, openInterest, badDebt: Number(await engine.badDebt()) / 1e18 };
+      if (isBallast) Object.assign(point, await capsAndBindings(system, addresses));
+      points.push(point);
+    }
     options.onStep?.(stepIndex + 1, path.length);
   }
 
@@ -248,7 +275,7 @@ async function sweep(system: System, accounts: readonly string[]): Promise<void>
   for (const entry of over) {
     // The window may be exhausted, or the breach gone: the next step tries again.
     await riskModule
-      .deleverage(entry.account, ETH_MARKET)
+      .deleverage(entry.account, ETH_MARKET, GAS)
       .then((tx) => tx.wait())
       .catch(() => undefined);
   }

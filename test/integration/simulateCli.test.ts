@@ -1,0 +1,128 @@
+import { spawnSync } from "node:child_process";
+import { access, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { expect } from "chai";
+
+const dir = await mkdtemp(path.join(tmpdir(), "ballast-simulate-"));
+
+function simulate(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/simulate.ts", "--quiet", ...args], {
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+}
+
+async function file(name: string, text: string): Promise<string> {
+  const p = path.join(dir, name);
+  await writeFile(p, text);
+  return p;
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/** An output directory holding an earlier run's files, which a failed run must not leave behind. */
+async function staleOut(name: string): Promise<string> {
+  const out = path.join(dir, name);
+  await mkdir(out, { recursive: true });
+  await writeFile(path.join(out, "summary.json"), "{}");
+  await writeFile(path.join(out, "report.html"), "<html></html>");
+  return out;
+}
+
+describe("npm run simulate (replay a price path through Ballast and the baselines)", () => {
+  const bad: [string, string, string, RegExp][] = [
+    ["a missing file", "missing.csv", "", /missing\.csv/],
+    ["a wrong header", "header.csv", "time,close\n1,2\n", /header\.csv:1: .*header/],
+    [
+      "non-monotonic timestamps",
+      "order.csv",
+      "timestamp,price\n100,10\n200,11\n150,12\n",
+      /order\.csv:4: timestamps must strictly increase/,
+    ],
+    ["a non-positive price", "price.csv", "timestamp,price\n100,10\n200,0\n", /price\.csv:3: .*price/],
+  ];
+  for (const [label, name, text, message] of bad) {
+    it(`exits 1 on ${label}, naming the file and line, and leaves no report behind`, async () => {
+      const input = text === "" ? path.join(dir, name) : await file(name, text);
+      const out = await staleOut(`out-${name}`);
+      const run = simulate(["--prices", input, "--out", out]);
+      expect(run.status, run.stderr).to.equal(1);
+      expect(run.stderr).to.match(message);
+      expect(await exists(path.join(out, "summary.json"))).to.equal(false);
+      expect(await exists(path.join(out, "report.html"))).to.equal(false);
+    });
+  }
+
+  it("exits 2 with usage on an unknown policy, on --rounds without --decimals, and on both --prices and --rounds", async () => {
+    const prices = await file("ok.csv", "timestamp,price\n100,10\n200,11\n");
+    const unknown = simulate(["--prices", prices, "--policy", "yolo", "--out", dir]);
+    expect(unknown.status).to.equal(2);
+    expect(unknown.stderr).to.contain("--policy: expected one of ballast, static, tiered, all").and.contain("usage: npm run simulate");
+    const decimals = simulate(["--rounds", prices, "--out", dir]);
+    expect(decimals.status).to.equal(2);
+    expect(decimals.stderr).to.contain("--decimals: required with --rounds");
+    const both = simulate(["--prices", prices, "--rounds", prices, "--decimals", "8", "--out", dir]);
+    expect(both.status).to.equal(2);
+    expect(both.stderr).to.contain("give exactly one of --prices and --rounds");
+  });
+
+  it("replays real-format Chainlink rounds through every policy and writes summary.json in the documented schema and report.html", async function () {
+    this.timeout(300_000);
+    // 40 rounds of the hourly ETH/USDT sample's first two days, as a feed with 8 decimals would have published them.
+    const lines = (await readFile("test/fixtures/eth-usdt-1h-sample.csv", "utf8")).trim().split("\n").slice(1, 41);
+    const rounds = lines.map((line, i) => {
+      const [t, , , , close] = line.split(",");
+      const id = (1n << 64n) + BigInt(i + 1);
+      return `${id},${Math.round(Number(close) * 1e8)},${t},${t},${id}`;
+    });
+    const input = await file("rounds.csv", `roundId,answer,startedAt,updatedAt,answeredInRound\n${rounds.join("\n")}\n`);
+    const out = path.join(dir, "run");
+    const run = simulate(["--rounds", input, "--decimals", "8", "--accounts", "6", "--seed", "7", "--out", out]);
+    expect(run.status, run.stderr).to.equal(0);
+    const summary = JSON.parse(await readFile(path.join(out, "summary.json"), "utf8")) as {
+      path: Record<string, unknown>;
+      policies: Record<string, unknown>[];
+      seed: number;
+      params: Record<string, unknown>;
+    };
+    expect(Object.keys(summary).sort()).to.deep.equal(["params", "path", "policies", "seed"]);
+    expect(summary.path).to.deep.include({ file: input, steps: 40, start: 268.09 });
+    expect(summary.seed).to.equal(7);
+    expect(summary.params).to.include({ accounts: 6, rounds: 40, rounds_origin: "chainlink" });
+    expect(summary.policies.map((p) => p.policy)).to.deep.equal(["ballast", "static", "tiered"]);
+    for (const p of summary.policies) {
+      expect(Object.keys(p).sort()).to.deep.equal(
+        [
+          "badDebt",
+          "blockedIncreases",
+          "calmCapacity",
+          "deleveragedNotional",
+          "deleverages",
+          "finalEquity",
+          "liquidatedNotional",
+          "liquidations",
+          "maxPoolImpact",
+          "policy",
+        ].sort(),
+      );
+      expect(p.calmCapacity).to.be.greaterThan(0);
+    }
+    // Every baseline was sized to Ballast's calm-market capacity.
+    const [ballast, ...baselines] = summary.policies.map((p) => p.calmCapacity as number);
+    for (const capacity of baselines) expect(capacity / ballast!).to.be.within(0.9, 1.1);
+    const html = await readFile(path.join(out, "report.html"), "utf8");
+    expect(html)
+      .to.contain('id="report-data"')
+      .and.not.match(/<script[^>]+src=/);
+    expect(run.stdout)
+      .to.match(/^ballast\s/m)
+      .and.match(/^static\s/m)
+      .and.match(/^tiered\s/m);
+  });
+});
