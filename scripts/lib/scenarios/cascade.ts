@@ -64,7 +64,7 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
   const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
   const ballast = await runPolicy(system, { policy: ballastPolicy(system), book, path, seed: options.seed, onStep: progress("ballast") });
 
-  // Same calm-market capacity: the static cap is calibrated on the open interest Ballast's book opened at.
+  // The static cap is calibrated to Ballast's calm-market capacity.
   const [admin] = await connection.ethers.getSigners();
   const calibration = await calibrateLeverage({
     system,
@@ -72,7 +72,6 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
     book,
     path,
     seed: options.seed,
-    targetOpeningOpenInterest: ballast.openingOpenInterest,
     targetCapacity: ballast.summary.calmCapacity,
     restore: () => base.restore(),
     admin: admin!,

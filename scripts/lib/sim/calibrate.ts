@@ -12,9 +12,7 @@ export interface CalibrationInput {
   book: readonly BookAccount[];
   path: readonly PathStep[];
   seed: number;
-  /** Ballast's open interest right after the book opened (USD): the capacity to match. */
-  targetOpeningOpenInterest: number;
-  /** Ballast's calm-market capacity (USD), for the first guess. */
+  /** Ballast's calm-market capacity (USD): the average open interest over the first 10 % of the path. */
   targetCapacity: number;
   /** Puts the chain back to the state every policy starts from. */
   restore: () => Promise<void>;
@@ -27,26 +25,27 @@ export interface Calibration {
   policy: Policy;
 }
 
-/** Corrections after the first guess; two bring a tiered schedule within about 1 % of the target. */
-const CORRECTIONS = 2;
+/** Trials after the first guess, each correcting `L` by the ratio of capacities, until within 1 %. */
+const TRIALS = 3;
 
 /**
  * Sizes a baseline to Ballast's calm-market capacity: a first guess `L = capacity / targeted collateral`,
- * then corrections from the open interest the baseline actually reaches when the book opens (the same
- * moment in both runs), each a trial on a restored chain. Leaves the chain restored, the baseline deployed.
+ * then corrections from the capacity the baseline actually reaches, each a trial over the calm window on a
+ * restored chain (the same book, path and traders as the real run). Leaves the chain restored and the
+ * baseline deployed with the final `L`.
  */
 export async function calibrateLeverage(input: CalibrationInput): Promise<Calibration> {
   const { system, name, book, path, seed, admin } = input;
   const price = system.environment.ethPrice;
   const targeted = book.reduce((sum, a) => sum + a.fraction * (a.usdc + a.weth * price), 0);
   let leverage = Math.max(1, input.targetCapacity / targeted);
-  for (let i = 0; i < CORRECTIONS; i++) {
+  for (let i = 0; i < TRIALS; i++) {
     await input.restore();
     const policy = await baselinePolicy(system, name, leverage, admin);
-    const trial = await runPolicy(system, { policy, book, path, seed, openOnly: true });
-    const ratio = input.targetOpeningOpenInterest / Math.max(trial.openingOpenInterest, 1e-9);
+    const trial = await runPolicy(system, { policy, book, path, seed, calmOnly: true });
+    const ratio = input.targetCapacity / Math.max(trial.summary.calmCapacity, 1e-9);
+    if (Math.abs(ratio - 1) < 0.01) break;
     leverage = Math.max(1, leverage * ratio);
-    if (Math.abs(ratio - 1) < 0.005) break;
   }
   await input.restore();
   return { leverage, policy: await baselinePolicy(system, name, leverage, admin) };

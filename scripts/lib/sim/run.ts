@@ -38,14 +38,12 @@ export interface SimOptions {
   /** The keeper under Ballast (default: the inline sweep). */
   keeper?: StepKeeper;
   onStep?: (done: number, total: number) => void;
-  /** Stop once the book is open (for calibration). */
-  openOnly?: boolean;
+  /** Stop after the calm window, the first 10 % of the path (for calibration). */
+  calmOnly?: boolean;
 }
 
 export interface SimResult {
   summary: PolicySummary;
-  /** Open interest right after the book opened, before the path (USD). */
-  openingOpenInterest: number;
   series: PolicySeries;
   /** User reductions that reverted (must be zero under every policy). */
   failedReductions: number;
@@ -128,11 +126,6 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     await networkHelpers.setBalance(addresses[i]!, 10n ** 20n);
     await depositCollateral(connection, environment, engineAddress, wallets[i]!, { usdc: account.usdc, weth: account.weth });
     await increase(i, environment.ethPrice);
-  }
-  const opening = await engine.openInterest(ETH_MARKET);
-  const openingOpenInterest = (Number(opening[0] + opening[1]) / 1e18) * environment.ethPrice;
-  if (options.openOnly) {
-    return { summary, openingOpenInterest, series: { policy: policy.name, points, events }, failedReductions, windowRespected: true };
   }
 
   let drift = 0;
@@ -252,6 +245,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
       points.push(point);
     }
     options.onStep?.(stepIndex + 1, path.length);
+    if (options.calmOnly === true && stepIndex + 1 >= calmSteps) break;
   }
 
   summary.calmCapacity = calmSum / calmSteps;
@@ -260,7 +254,6 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const windowSeconds = isBallast ? Number((await module.marketConfig(ETH_MARKET)).deleverageWindow) : 0;
   return {
     summary,
-    openingOpenInterest,
     series: { policy: policy.name, points, events },
     failedReductions,
     windowRespected: windowRespected(windowLog, windowSeconds),

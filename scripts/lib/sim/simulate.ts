@@ -47,7 +47,7 @@ const ORDER: readonly PolicyName[] = ["ballast", "static", "tiered"];
  * market's feed publishing the replay's rounds, the pool at the path's first price, or seeded from a
  * snapshot with the path scaled to its price), opens the same book under each policy from the same chain
  * state, and sizes each baseline to Ballast's calm-market capacity. Ballast runs first (its capacity is the
- * baselines' target; when it is not requested only its opening is run).
+ * baselines' target; when it is not requested only its calm window is run).
  */
 export async function simulate(connection: NetworkConnection, options: SimulationOptions): Promise<Simulation> {
   const { ethers, networkHelpers } = connection;
@@ -87,7 +87,7 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     }
     results.ballast = ballast;
   } else {
-    ballast = await runPolicy(system, { policy: ballastPolicy(system), ...common, openOnly: true });
+    ballast = await runPolicy(system, { policy: ballastPolicy(system), ...common, calmOnly: true });
   }
   for (const name of ORDER) {
     if (name === "ballast" || !options.policies.includes(name)) continue;
@@ -97,8 +97,7 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
       book,
       path,
       seed: options.seed,
-      targetOpeningOpenInterest: ballast.openingOpenInterest,
-      targetCapacity: results.ballast === undefined ? ballast.openingOpenInterest : ballast.summary.calmCapacity,
+      targetCapacity: ballast.summary.calmCapacity,
       restore: () => base.restore(),
       admin: admin!,
     });
