@@ -26,6 +26,7 @@ await runCli(async () => {
   });
   await chain.close();
   const { files, keeper } = result;
+  if (result.screenshotSkipped !== undefined) process.stderr.write(`warning: no screenshot: ${result.screenshotSkipped}\n`);
   process.stdout.write(
     [
       formatSummaryTable(result.simulation.summary),

@@ -23,7 +23,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
 export const INSTALL_HINT =
   "install Debian's chromium package (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium executable";
 
-/** Chromium is missing or does not start. Never skipped silently: every caller that needs a browser fails with it. */
+/** Chromium is missing or does not start. Never skipped silently: the tests fail with it; `npm run demo` says so and writes the report without its picture. */
 export class BrowserUnavailableError extends Error {
   override readonly name = "BrowserUnavailableError";
 }

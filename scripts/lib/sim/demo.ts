@@ -5,7 +5,7 @@ import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { toJson, writeFileAtomic } from "../files.js";
-import { screenshotReport, writeReport } from "../report/index.js";
+import { BrowserUnavailableError, screenshotReport, writeReport } from "../report/index.js";
 import { CASCADE_SETUP } from "../scenarios/cascade.js";
 import { startSimKeeper } from "./keeperRun.js";
 import { crashPath } from "./paths.js";
@@ -29,6 +29,8 @@ export interface DemoOptions {
 export interface DemoResult {
   simulation: Simulation;
   files: { summary: string; report: string; screenshot?: string };
+  /** Why report.png was not written (no Chromium on this machine). */
+  screenshotSkipped?: string;
   /** Deleverages the keeper confirmed, and its address. */
   keeper: { address: string; confirmed: number };
 }
@@ -82,8 +84,14 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
     keeper: { address: await signer.getAddress(), confirmed },
   };
   if (options.screenshot ?? true) {
-    await screenshotReport(files.report, files.screenshot);
-    result.files.screenshot = files.screenshot;
+    try {
+      await screenshotReport(files.report, files.screenshot);
+      result.files.screenshot = files.screenshot;
+    } catch (error) {
+      // Without Chromium the demo still succeeds: the report is written, only its picture is missing.
+      if (!(error instanceof BrowserUnavailableError)) throw error;
+      result.screenshotSkipped = error.message;
+    }
   }
   return result;
 }

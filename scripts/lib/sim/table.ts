@@ -1,6 +1,7 @@
 import type { Summary } from "../report/types.js";
 
 const usd = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const price = (v: number) => v.toLocaleString("en-US", { maximumSignificantDigits: 6 });
 
 /** A fixed-width table of a simulation summary, one row per policy, for the terminal. */
 export function formatSummaryTable(summary: Summary): string {
@@ -32,7 +33,7 @@ export function formatSummaryTable(summary: Summary): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   const { path } = summary;
   return [
-    `${path.file}: ${path.steps} steps, ${path.start} -> ${path.end}, max drawdown ${(path.maxDrawdown * 100).toFixed(1)} % (seed ${summary.seed}; USD)`,
+    `${path.file}: ${path.steps} steps, ${price(path.start)} -> ${price(path.end)}, max drawdown ${(path.maxDrawdown * 100).toFixed(1)} % (seed ${summary.seed}; USD)`,
     line(header),
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
