@@ -66,6 +66,9 @@ library AccountLogic {
     }
 
     /// @notice The account's status and its worst position; price problems give `Status.OracleInvalid`.
+    /// @dev Each position is judged as `plan` judges it: at the Chainlink price and, when the pool TWAP
+    /// diverges from it, also at the TWAP, keeping the larger breach (so a keeper reading the status never
+    /// misses a deleverage the module would do).
     function accountStatus(
         RiskState storage s,
         IMarginEngine engine,
@@ -80,7 +83,7 @@ library AccountLogic {
         }
         bool over;
         for (uint256 i; i < a.positions.length; ++i) {
-            IRiskModule.PositionRisk memory risk = _risk(s, engine, a, a.positions[i]);
+            IRiskModule.PositionRisk memory risk = _statusRisk(s, engine, volatility, account, a, a.positions[i]);
             uint256 ratio = risk.cap == 0 ? type(uint256).max : Math.mulDiv(risk.notional, _WAD, risk.cap);
             bool breach = risk.deleverageNotional != 0;
             // The worst position is the most over-cap breach, else the highest notional / cap.
@@ -360,6 +363,30 @@ library AccountLogic {
                 binding: binding,
                 deleverageNotional: RiskMath.deleverageAmountUp(p.notional, cap, config.tauTrigger, config.tauTarget)
             });
+    }
+
+    /// @dev A position's risk at the Chainlink price or, when the market's TWAP diverges from it and shows
+    /// the larger breach there, at the TWAP.
+    function _statusRisk(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        EvaluatedAccount memory a,
+        EvaluatedPosition memory p
+    ) private view returns (IRiskModule.PositionRisk memory risk) {
+        risk = _risk(s, engine, a, p);
+        uint256 twapPrice = s.depth[p.market].twapPrice;
+        if (twapPrice == 0 || !_diverges(p.price, twapPrice, s.markets[p.market].maxDeviation)) return risk;
+        EvaluatedAccount memory atTwap = _evaluate(s, engine, volatility, account, false, p.market, twapPrice);
+        if (!atTwap.valid) return risk;
+        IRiskModule.PositionRisk memory alternative = _risk(
+            s,
+            engine,
+            atTwap,
+            _positionIn(s, volatility, atTwap, p.market)
+        );
+        if (alternative.deleverageNotional > risk.deleverageNotional) risk = alternative;
     }
 
     function _breach(

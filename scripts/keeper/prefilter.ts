@@ -56,6 +56,8 @@ export interface ModelMarket {
   /** Open interest per side in base units. */
   oiLong: number;
   oiShort: number;
+  /** The oracle and the pool TWAP diverge: the module judges positions at both prices (evaluated on-chain). */
+  diverged: boolean;
 }
 
 /** A collateral's inputs at one block; `haircut` includes the own-volatility part. */
@@ -85,6 +87,7 @@ export function modelAccount(
     const market = markets.get(p.market);
     if (market === undefined) return { unknown: `market ${p.market} not loaded` };
     if (market.price === undefined) return { unknown: `market ${p.market} price invalid` };
+    if (market.diverged) return { unknown: `market ${p.market}: oracle and pool TWAP diverge` };
     const notional = Math.abs(p.size) * market.price;
     const x = adverseMove(stressedMove(market.sigma, market.horizon, market.z), p.size > 0);
     const req = notional * (market.m + x);
@@ -318,7 +321,9 @@ export class Prefilter {
       this.call(this.options.engine, engineInterface.encodeFunctionData("openInterest", [id]), blockTag),
     ]);
     const [c] = moduleInterface.decodeFunctionResult("marketConfig", configData) as unknown as [Record<string, bigint> & { feed: string }];
-    const [d] = moduleInterface.decodeFunctionResult("depthState", depthData) as unknown as [{ down: bigint; up: bigint }];
+    const [d] = moduleInterface.decodeFunctionResult("depthState", depthData) as unknown as [
+      { down: bigint; up: bigint; twapPrice: bigint },
+    ];
     const [oiLong, oiShort] = engineInterface.decodeFunctionResult("openInterest", oiData) as unknown as [bigint, bigint];
     const [price, sigma] = await Promise.all([this.price(c.feed, Number(c.maxPriceAge), blockTag, now), this.sigma(c.feed, blockTag)]);
     return {
@@ -337,6 +342,7 @@ export class Prefilter {
       depthUp: wad(d.up),
       oiLong: wad(oiLong),
       oiShort: wad(oiShort),
+      diverged: price !== undefined && d.twapPrice > 0n && Math.abs(price / wad(d.twapPrice) - 1) > wad(c.maxDeviation!) * (1 - 1e-9),
     };
   }
 

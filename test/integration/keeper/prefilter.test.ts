@@ -13,6 +13,29 @@ const multi = await keeperHarness({ extraMarkets: 1 });
 const WAD = 10n ** 18n;
 const TAU_TRIGGER = 0.05;
 
+/**
+ * With the oracle diverging from the pool TWAP (beyond the market's maxDeviation) the module judges positions
+ * at both prices: the model does not, so every account is a suspect and the lens decides.
+ */
+async function expectAllSuspectsWhenDiverged(
+  harness: typeof h,
+  system: Awaited<ReturnType<typeof h.load>>,
+  module: string,
+  engine: string,
+  accounts: string[],
+) {
+  const block = await harness.ethers.provider.getBlockNumber();
+  const prefilter = new Prefilter(
+    harness.ethers.provider,
+    new Rpc({ timeoutMs: 30_000, attempts: 2 }),
+    { module, engine, oracle: await system.ballast.volatilityOracle.getAddress(), margin: 0.05, snapshotConcurrency: 4 },
+    silentLogger(),
+  );
+  await prefilter.refresh(accounts, block);
+  for (const account of accounts) expect(prefilter.ratio(account), account).to.equal(undefined);
+  expect(prefilter.suspects(accounts).suspects).to.have.members(accounts);
+}
+
 /** Compares the model with the lens for every account: ratio within 1e-6 relative, same over-cap verdict. */
 async function expectModelMatchesLens(
   harness: typeof h,
@@ -63,7 +86,7 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
   });
   afterEach(() => h.stopAll());
 
-  it("the model agrees with the lens on 600 synthetic accounts, before and after a volatility spike and a 10 % price drop", async () => {
+  it("the model agrees with the lens on 600 synthetic accounts, before and after a volatility spike and a price move; a 10 % drop away from the TWAP makes every account a suspect", async () => {
     const system = await h.load();
     const synthetic = await deploySyntheticModule(system, 20);
     const accounts = syntheticAccounts(600);
@@ -74,11 +97,13 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
     const spiked = await expectModelMatchesLens(h, system, synthetic.module, synthetic.engine, accounts);
     expect(spiked.over).to.be.at.least(calm.over);
-    await system.setEthPrice(2_700);
+    await system.setEthPrice(2_960);
     await expectModelMatchesLens(h, system, synthetic.module, synthetic.engine, accounts);
+    await system.setEthPrice(2_700);
+    await expectAllSuspectsWhenDiverged(h, system, synthetic.module, synthetic.engine, accounts);
   });
 
-  it("the model agrees with the lens on reference-engine accounts with USDC and WETH collateral (own-volatility haircut, tiers), long and short", async () => {
+  it("the model agrees with the lens on reference-engine accounts with USDC and WETH collateral (own-volatility haircut, tiers), long and short; a 5 % move away from the TWAP makes every account a suspect", async () => {
     const system = await h.load();
     const accounts: string[] = [];
     for (const [usdc, weth, size] of [
@@ -98,8 +123,10 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     await expectModelMatchesLens(h, system, module, engine, accounts);
     await h.volatilitySpike(system);
     await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
-    await system.setEthPrice(3_150);
+    await system.setEthPrice(3_040);
     await expectModelMatchesLens(h, system, module, engine, accounts);
+    await system.setEthPrice(3_150);
+    await expectAllSuspectsWhenDiverged(h, system, module, engine, accounts);
   });
 
   it("the model agrees with the lens on cross-margined accounts with positions in two markets (stressed requirements of the other position, tier capacity)", async () => {
@@ -123,7 +150,7 @@ describe("keeper prefilter (off-chain model of the module's evaluation)", () => 
     await expectModelMatchesLens(multi, system, module, engine, accounts);
     await multi.volatilitySpike(system);
     await (await system.ballast.volatilityOracle.poke(system.feeds.eth.address)).wait();
-    await system.setEthPrice(2_850);
+    await system.setEthPrice(2_960);
     await expectModelMatchesLens(multi, system, module, engine, accounts);
   });
 

@@ -120,6 +120,42 @@ describe("RiskModule deleverage", () => {
     await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.emit(module, "Deleveraged");
   });
 
+  // The TWAP shows the larger breach when the oracle moved in the position's favour.
+  for (const [direction, moved, twapLarger] of [
+    ["long", 2_900, false],
+    ["short", 2_900, true],
+    ["long", 3_100, true],
+    ["short", 3_100, false],
+  ] as const) {
+    it(`accountStatus reports the breach deleverage acts on, at the TWAP when that is larger (${direction}, oracle ${moved} vs TWAP ~3,000)`, async () => {
+      const system = await load();
+      const [, user] = await ethers.getSigners();
+      const module = system.ballast.riskModule;
+      await system.deposit(user!, { usdc: 1_000 });
+      const cap = fromWad((await module.positionRisk(user!.address, ETH_MARKET)).cap);
+      await system.trade(user!, ((direction === "long" ? 1 : -1) * cap * 0.8) / 3_000);
+      await spikeVolatility(system);
+      await system.setEthPrice(moved);
+      const twap = (await module.depthState(ETH_MARKET)).twapPrice;
+      const atOracle = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+      const snapshot = await connection.networkHelpers.takeSnapshot();
+      await system.setEthPrice(fromWad(twap));
+      const atTwap = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+      await snapshot.restore();
+
+      // The oracle set to the TWAP carries 8 decimals: `atTwap` is within 1e-9 of the module's TWAP figure.
+      const status = await module.accountStatus(user!.address);
+      expect(atTwap > atOracle).to.equal(twapLarger);
+      const larger = twapLarger ? atTwap : atOracle;
+      expect(larger).to.be.greaterThan(0n);
+      expect(status.status).to.equal(Status.OverCap);
+      expect(status.worst.price).to.equal(twapLarger ? twap : wad(moved));
+      expect(Math.abs(fromWad(status.worst.deleverageNotional) / fromWad(larger) - 1)).to.be.lessThan(1e-9);
+      const [quoted] = await module.deleverageQuote(user!.address, ETH_MARKET);
+      expect(quoted).to.equal(status.worst.deleverageNotional);
+    });
+  }
+
   it("user reductions go through while the position is over its cap (the module is never consulted)", async () => {
     const system = await load();
     const [, user] = await ethers.getSigners();
