@@ -3,14 +3,30 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { wad } from "../ballast/params.js";
 import type { Environment } from "../environment.js";
 import { generateBook } from "../sim/book.js";
+import { sameCapacityLeverage } from "../sim/calibrate.js";
 import { crashPath } from "../sim/paths.js";
 import { ballastPolicy, baselinePolicy } from "../sim/policies.js";
 import { runPolicy, type SimResult } from "../sim/run.js";
-import { deploySystem } from "../system.js";
+import { deploySystem, type SystemOptions } from "../system.js";
 import { scenarioPolicy, type ScenarioSummary } from "./summary.js";
 
 /** The market's reaction horizon in the cascade, seconds. */
 export const CASCADE_HORIZON = 4 * 3_600;
+
+/**
+ * The system the crash scenarios run on. A deep pool (about 5x the generator's default, ~14M USD to a 2 %
+ * move). The reaction horizon is 4 hours, for the market and for WETH collateral: it must cover the longest
+ * stretch the market wants to survive without acting, here the one-hour oracle gap and the unwind after it.
+ * Open interest per side is at most half the depth to 2 % (kappaOI 0.5), so that the deleverage window (that
+ * depth per hour, rho 1) can unwind the excess a volatility spike creates within the horizon.
+ */
+export function cascadeSystemOptions(environment?: Environment): SystemOptions {
+  return {
+    ...(environment === undefined ? { totalLiquidity: 9n * 10n ** 19n } : { environment }),
+    market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
+    collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
+  };
+}
 
 export interface CascadeOptions {
   seed: number;
@@ -37,16 +53,7 @@ export interface CascadeResult {
  */
 export async function runCascade(connection: NetworkConnection, options: CascadeOptions): Promise<CascadeResult> {
   const { networkHelpers } = connection;
-  // A deep pool (about 5x the generator's default, ~14M USD to a 2 % move). The reaction horizon is 4 hours,
-  // for the market and for WETH collateral: it must cover the longest stretch the market wants to survive
-  // without acting, here the one-hour oracle gap and the unwind after it. Open interest per side is at most
-  // the depth to 2 % (kappaOI 1), so that the deleverage window (half that depth per hour) can unwind the
-  // excess a volatility spike creates within the horizon.
-  const system = await deploySystem(connection, {
-    ...(options.environment === undefined ? { totalLiquidity: 9n * 10n ** 19n } : { environment: options.environment }),
-    market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
-    collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
-  });
+  const system = await deploySystem(connection, cascadeSystemOptions(options.environment));
   const start = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
   const path = crashPath({ seed: options.seed, start, startPrice: system.environment.ethPrice });
   const book = generateBook({ accounts: options.accounts ?? 200, seed: options.seed, ethPrice: system.environment.ethPrice });
@@ -55,21 +62,17 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
   const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
   const ballast = await runPolicy(system, { policy: ballastPolicy(system), book, path, seed: options.seed, onStep: progress("ballast") });
 
-  // Same calm-market capacity: a first guess from the book's targeted fractions, then one correction from
-  // the open interest the baseline actually reaches when the book opens (the same moment in both runs).
+  // Same calm-market capacity (see `sameCapacityLeverage`).
   const [admin] = await connection.ethers.getSigners();
-  const targeted = book.reduce((sum, a) => sum + a.fraction * (a.usdc + a.weth * system.environment.ethPrice), 0);
-  let staticLeverage = Math.max(1, ballast.summary.calmCapacity / targeted);
-  await base.restore();
-  const trial = await runPolicy(system, {
-    policy: await baselinePolicy(system, "static", staticLeverage, admin!),
+  const staticLeverage = await sameCapacityLeverage({
+    system,
     book,
     path,
     seed: options.seed,
-    openOnly: true,
+    ballast,
+    restore: () => base.restore(),
+    policy: (leverage) => baselinePolicy(system, "static", leverage, admin!),
   });
-  staticLeverage = Math.max(1, staticLeverage * (ballast.openingOpenInterest / trial.openingOpenInterest));
-  await base.restore();
   const policy = await baselinePolicy(system, "static", staticLeverage, admin!);
   const baseline = await runPolicy(system, { policy, book, path, seed: options.seed, onStep: progress("static") });
 
