@@ -5,7 +5,7 @@ import type { Environment } from "../environment.js";
 import { generateBook } from "../sim/book.js";
 import { crashPath } from "../sim/paths.js";
 import { calibrateLeverage } from "../sim/calibrate.js";
-import { ballastPolicy } from "../sim/policies.js";
+import { ballastPolicy, baselinePolicy } from "../sim/policies.js";
 import { runPolicy, type SimResult } from "../sim/run.js";
 import { deploySystem, type SystemOptions } from "../system.js";
 import { scenarioPolicy, type ScenarioSummary } from "./summary.js";
@@ -14,17 +14,19 @@ import { scenarioPolicy, type ScenarioSummary } from "./summary.js";
 export const CASCADE_HORIZON = 4 * 3_600;
 
 /**
- * The cascade's market: a deep pool (about 5x the generator's default, ~14M USD to a 2 % move) and a
- * reaction horizon of 4 hours, for the market and for WETH collateral: it must cover the longest stretch the
- * market wants to survive without acting, here the one-hour oracle gap and the unwind after it. Open
- * interest per side is at most half the depth to 2 % (kappaOI 0.5), so that the deleverage window (the
+ * The system the crash scenarios run on. A deep pool (about 5x the generator's default, ~14M USD to a 2 %
+ * move). The reaction horizon is 4 hours, for the market and for WETH collateral: it must cover the longest
+ * stretch the market wants to survive without acting, here the one-hour oracle gap and the unwind after it.
+ * Open interest per side is at most half the depth to 2 % (kappaOI 0.5), so that the deleverage window (that
  * depth per hour, rho 1) can unwind the excess a volatility spike creates within the horizon.
  */
-export const CASCADE_SETUP = {
-  totalLiquidity: 9n * 10n ** 19n,
-  market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
-  collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
-} as const satisfies Pick<SystemOptions, "market" | "collaterals" | "totalLiquidity">;
+export function cascadeSystemOptions(environment?: Environment): SystemOptions {
+  return {
+    ...(environment === undefined ? { totalLiquidity: 9n * 10n ** 19n } : { environment }),
+    market: { horizon: CASCADE_HORIZON, kappaOI: wad(0.5), rho: wad(1) },
+    collaterals: { weth: { volHorizon: CASCADE_HORIZON } },
+  };
+}
 
 export interface CascadeOptions {
   seed: number;
@@ -51,11 +53,7 @@ export interface CascadeResult {
  */
 export async function runCascade(connection: NetworkConnection, options: CascadeOptions): Promise<CascadeResult> {
   const { networkHelpers } = connection;
-  const { totalLiquidity, ...setup } = CASCADE_SETUP;
-  const system = await deploySystem(connection, {
-    ...(options.environment === undefined ? { totalLiquidity } : { environment: options.environment }),
-    ...setup,
-  });
+  const system = await deploySystem(connection, cascadeSystemOptions(options.environment));
   const start = (await connection.ethers.provider.getBlock("latest"))!.timestamp;
   const path = crashPath({ seed: options.seed, start, startPrice: system.environment.ethPrice });
   const book = generateBook({ accounts: options.accounts ?? 200, seed: options.seed, ethPrice: system.environment.ethPrice });
@@ -68,13 +66,12 @@ export async function runCascade(connection: NetworkConnection, options: Cascade
   const [admin] = await connection.ethers.getSigners();
   const calibration = await calibrateLeverage({
     system,
-    name: "static",
     book,
     path,
     seed: options.seed,
     targetCapacity: ballast.summary.calmCapacity,
     restore: () => base.restore(),
-    admin: admin!,
+    policy: (leverage) => baselinePolicy(system, "static", leverage, admin!),
   });
   const staticLeverage = calibration.leverage;
   const policy = calibration.policy;

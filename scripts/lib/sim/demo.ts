@@ -6,7 +6,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { toJson, writeFileAtomic } from "../files.js";
 import { BrowserUnavailableError, screenshotReport, writeReport } from "../report/index.js";
-import { CASCADE_SETUP } from "../scenarios/cascade.js";
+import { cascadeSystemOptions } from "../scenarios/cascade.js";
 import { startSimKeeper } from "./keeperRun.js";
 import { crashPath } from "./paths.js";
 import { POLICY_NAMES } from "./policies.js";
@@ -64,7 +64,7 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
     policies: POLICY_NAMES,
     accounts,
     seed,
-    setup: CASCADE_SETUP,
+    setup: cascadeSystemOptions(),
     title: "Ballast demo: a crash through Ballast and two leverage caps",
     keeper: async (system) => {
       const running = await startSimKeeper(system, { signer, checkpoint });

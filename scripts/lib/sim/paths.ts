@@ -50,3 +50,48 @@ export function crashPath(options: CrashOptions): PathStep[] {
   }
   return steps;
 }
+
+export interface CollapseOptions {
+  seed: number;
+  start: number;
+  startPrice: number;
+  /** Total fall of the collapse leg, a fraction (default 0.6: -60 %). */
+  drop?: number;
+  /** Step length in seconds. Default 600. */
+  step?: number;
+  /** Steps of calm before the collapse (default 6), of collapse (default 24), and of aftermath (default 12). */
+  calmSteps?: number;
+  collapseSteps?: number;
+  settleSteps?: number;
+}
+
+/**
+ * A thin token's collapse (CRV in Nov 2022, XVS in May 2021), 7 hours at 10-minute steps by default: an hour
+ * of calm (1 % noise per step), then four hours down exactly `drop` with volatility rising along the way
+ * (noise growing from 1.5 % to 4.5 % per step, and one step in five a gap of -6 % to -14 %), then two hours
+ * of aftermath (3 % noise). The collapse leg's log-moves are shifted by a constant so that they sum to
+ * `ln(1 - drop)` whatever the seed: the shape is random, the size is not.
+ */
+export function collapsePath(options: CollapseOptions): PathStep[] {
+  const random = new Random(options.seed);
+  const step = options.step ?? 600;
+  const calm = options.calmSteps ?? 6;
+  const collapse = options.collapseSteps ?? 24;
+  const settle = options.settleSteps ?? 12;
+  const moves: number[] = [];
+  for (let i = 0; i < calm; i++) moves.push(0.01 * random.gaussian());
+  const leg: number[] = [];
+  for (let i = 0; i < collapse; i++) {
+    const noise = (0.015 + (0.03 * i) / Math.max(1, collapse - 1)) * random.gaussian();
+    const gap = random.next() < 0.2 ? Math.log(1 - random.uniform(0.06, 0.14)) : 0;
+    leg.push(noise + gap);
+  }
+  const shift = (Math.log(1 - (options.drop ?? 0.6)) - leg.reduce((a, b) => a + b, 0)) / collapse;
+  moves.push(...leg.map((m) => m + shift));
+  for (let i = 0; i < settle; i++) moves.push(0.03 * random.gaussian());
+  let price = options.startPrice;
+  return moves.map((move, i) => {
+    price *= Math.exp(move);
+    return { t: options.start + (i + 1) * step, price, publish: true };
+  });
+}

@@ -30,8 +30,8 @@ export function tiersFor(policy: Exclude<PolicyName, "ballast">, leverage: numbe
 export interface Policy {
   name: PolicyName;
   engine: ReferenceMarginEngine;
-  /** The largest notional (USD) the account's ETH position may reach now. */
-  allowed(account: string): Promise<number>;
+  /** The largest notional (USD) the account's position in `market` (default ETH) may reach now. */
+  allowed(account: string, market?: bigint): Promise<number>;
 }
 
 /** Ballast: the system's own engine, wired to the risk module. */
@@ -40,8 +40,8 @@ export function ballastPolicy(system: System): Policy {
   return {
     name: "ballast",
     engine: system.ballast.engine,
-    async allowed(account) {
-      return Number((await module.positionRisk(account, ETH_MARKET)).cap) / 1e18;
+    async allowed(account, market = ETH_MARKET) {
+      return Number((await module.positionRisk(account, market)).cap) / 1e18;
     },
   };
 }
@@ -76,8 +76,8 @@ export async function baselinePolicy(
   return {
     name,
     engine,
-    async allowed(account) {
-      return Number(await cap.maxNotional(account, ETH_MARKET)) / 1e18;
+    async allowed(account, market = ETH_MARKET) {
+      return Number(await cap.maxNotional(account, market)) / 1e18;
     },
   };
 }

@@ -2,13 +2,13 @@ import { AbiCoder, keccak256, Wallet } from "ethers";
 
 import { wad } from "../ballast/params.js";
 import { setPrice } from "../chainlink/feeds.js";
-import { USDC_WETH } from "../environment.js";
 import { Random } from "../random.js";
 import type { PolicyEvent, PolicySeries, PolicySummary, SeriesPoint } from "../report/types.js";
 import { BOUND_NAMES, type Bound } from "../riskMath.js";
-import { depositCollateral, ETH_MARKET, movePoolTo, type System } from "../system.js";
-import { fundToken, priceFromSqrtPriceX96, readSlot0, swapExactIn } from "../uniswap/index.js";
+import type { System } from "../system.js";
+import { priceFromSqrtPriceX96, readSlot0 } from "../uniswap/index.js";
 import type { BookAccount } from "./book.js";
+import { baseDecimals, ethSimMarket, type SimMarket, unwindInto } from "./market.js";
 import type { PathStep } from "./paths.js";
 import type { Policy } from "./policies.js";
 
@@ -24,8 +24,24 @@ export interface StepKeeper {
   pokes: boolean;
 }
 
+/**
+ * Points where a scenario acts inside a step (an oracle incident, probes of what the module allows). Each
+ * receives the step and its index; the simulation waits for it.
+ */
+export interface SimHooks {
+  /** After time moved to the step, before the pool is aligned and the oracle publishes. */
+  beforeOracle?(step: PathStep, index: number): Promise<void>;
+  /** After the oracle published (and the pool was aligned), before traders, keeper and liquidator act. */
+  afterOracle?(step: PathStep, index: number): Promise<void>;
+  /** At the end of the step, after the unwinds. */
+  afterStep?(step: PathStep, index: number): Promise<void>;
+}
+
 export interface SimOptions {
   policy: Policy;
+  /** The market the book trades (default: the system's ETH market). */
+  market?: SimMarket;
+  hooks?: SimHooks;
   book: readonly BookAccount[];
   path: readonly PathStep[];
   seed: number;
@@ -70,8 +86,9 @@ export function bookWallet(system: System, seed: number, index: number): Wallet 
  * Runs one policy over a path on the system's chain: opens the book, then at every step moves the oracle
  * (the exogenous path plus the reflexive drift) and lets arbitrage align the pool, lets traders top up and
  * cut, runs the keeper (Ballast: volatility pokes, depth refresh, deleverage of every over-cap account,
- * worst first), runs the liquidator, and sells what deleverages and liquidations closed (and seized WETH)
- * into the real pool. Returns the policy's figures and its time series.
+ * worst first), runs the liquidator, and sells what deleverages and liquidations closed (and the base
+ * collateral they seized, e.g. WETH) into the market's real pool. Returns the policy's figures and its time
+ * series. The market is the system's ETH market unless `market` names another (a thin asset's).
  */
 export async function runPolicy(system: System, options: SimOptions): Promise<SimResult> {
   const { policy, book, path } = options;
@@ -84,7 +101,8 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   const module = ballast.riskModule;
   const moduleAddress = await module.getAddress();
   const isBallast = policy.name === "ballast";
-  const weth = await environment.weth.getAddress();
+  const market = options.market ?? (await ethSimMarket(system));
+  const hooks = options.hooks ?? {};
 
   const wallets = book.map((a) => bookWallet(system, options.seed, a.index));
   const addresses = wallets.map((w) => w.address);
@@ -106,16 +124,23 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   let failedReductions = 0;
 
   const latest = async () => (await ethers.provider.getBlock("latest"))!;
-  const size = async (account: string) => (await engine.position(account, ETH_MARKET))[0];
+  const size = async (account: string) => (await engine.position(account, market.id))[0];
   const increase = async (index: number, price: number): Promise<void> => {
     const account = book[index]!;
-    const allowed = await policy.allowed(addresses[index]!);
+    let allowed: number;
+    try {
+      allowed = await policy.allowed(addresses[index]!, market.id);
+    } catch {
+      // The policy cannot size the position (e.g. a stale price): the increase is refused before it is sent.
+      summary.blockedIncreases++;
+      return;
+    }
     const current = (Math.abs(Number(await size(addresses[index]!))) / 1e18) * price;
     const target = account.fraction * allowed;
     if (target <= current * 1.02 || target - current < 10) return;
     const delta = ((target - current) / price) * account.direction;
     try {
-      await (await engine.connect(wallets[index]!).trade(ETH_MARKET, wad(delta.toFixed(12)), GAS)).wait();
+      await (await engine.connect(wallets[index]!).trade(market.id, wad(delta.toFixed(12)), GAS)).wait();
     } catch {
       summary.blockedIncreases++;
     }
@@ -124,8 +149,8 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   // Open the book at the first price.
   for (const [i, account] of book.entries()) {
     await networkHelpers.setBalance(addresses[i]!, 10n ** 20n);
-    await depositCollateral(connection, environment, engineAddress, wallets[i]!, { usdc: account.usdc, weth: account.weth });
-    await increase(i, environment.ethPrice);
+    await market.deposit(engineAddress, wallets[i]!, account);
+    await increase(i, market.startPrice);
   }
 
   let drift = 0;
@@ -140,23 +165,25 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     if (step.t > (await latest()).timestamp) await networkHelpers.time.increaseTo(step.t);
     const hours = Math.max(0, step.t - previousTime) / 3_600;
     previousTime = step.t;
+    await hooks.beforeOracle?.(step, stepIndex);
     const oracle = step.price * (1 + drift);
-    await movePoolTo(connection, environment, oracle);
-    if (step.publish) await setPrice(system.feeds.eth, oracle);
+    await market.movePool(oracle);
+    if (step.publish) await setPrice(market.feed, oracle);
     const usdcDue = step.t - lastUsdcRound >= USDC_HEARTBEAT;
     if (usdcDue) {
       await setPrice(system.feeds.usdc, 1);
       lastUsdcRound = step.t;
     }
+    await hooks.afterOracle?.(step, stepIndex);
     // Ballast's upkeep as the round lands (the keeper's job): volatility pokes, unless the keeper pokes
     // itself, and the depth refresh.
     if (isBallast) {
       if (options.keeper?.pokes !== true) {
-        await (await ballast.volatilityOracle.poke(system.feeds.eth.address, GAS)).wait();
+        await (await ballast.volatilityOracle.poke(market.feed.address, GAS)).wait();
         if (usdcDue) await (await ballast.volatilityOracle.poke(system.feeds.usdc.address, GAS)).wait();
       }
       await module
-        .refreshDepth(ETH_MARKET, GAS)
+        .refreshDepth(market.id, GAS)
         .then((tx) => tx.wait())
         .catch(() => undefined);
     }
@@ -171,7 +198,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
         const current = await size(addresses[i]!);
         if (current === 0n) continue;
         try {
-          await (await engine.connect(wallets[i]!).trade(ETH_MARKET, -current / 2n, GAS)).wait();
+          await (await engine.connect(wallets[i]!).trade(market.id, -current / 2n, GAS)).wait();
         } catch {
           failedReductions++;
         }
@@ -181,7 +208,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
     // Keeper (Ballast), then the liquidator; what they did (a real keeper may act at any time) is read back
     // from the logs of the step's blocks.
     if (isBallast) {
-      if (options.keeper === undefined) await sweep(system, addresses);
+      if (options.keeper === undefined) await sweep(system, addresses, market.id);
       else await options.keeper.act();
     }
     const flags = await engine.liquidatable(addresses);
@@ -215,7 +242,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
         summary.deleverages++;
         summary.deleveragedNotional += Number(notional) / 1e18;
         events.push({ t: step.t, kind: "deleverage", notional: Number(notional) / 1e18, account: event.args.account as string });
-        const [, capacity] = await module.deleverageCapacity(ETH_MARKET, { blockTag: log.blockNumber - 1 });
+        const [, capacity] = await module.deleverageCapacity(market.id, { blockTag: log.blockNumber - 1 });
         windowLog.push({ t: (await ethers.provider.getBlock(log.blockNumber))!.timestamp, notional, capacity });
       }
       if (log.address !== engineAddress) continue;
@@ -226,17 +253,18 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
         events.push({ t: step.t, kind: "liquidation", notional, account: event.args.account as string });
       }
       if (!closing.has(log.transactionHash)) continue;
-      // Closed longs sell ETH, closed shorts buy it, seized WETH is sold.
-      if (event.name === "PositionChanged") baseFlow += (event.args.sizeAfter as bigint) - (event.args.sizeBefore as bigint);
-      if (event.name === "CollateralSeized" && event.args.asset === weth) baseFlow -= event.args.amount as bigint;
+      // Closed longs sell the base, closed shorts buy it, seized base collateral is sold.
+      if (event.name === "PositionChanged" && event.args.market === market.id)
+        baseFlow += (event.args.sizeAfter as bigint) - (event.args.sizeBefore as bigint);
+      if (event.name === "CollateralSeized" && event.args.asset === market.base) baseFlow -= seizedWad(event.args.amount as bigint, market);
     }
-    if (baseFlow !== 0n) await unwind(system, baseFlow, oracle);
-    const poolPrice = priceFromSqrtPriceX96((await readSlot0(environment.pool)).sqrtPriceX96, USDC_WETH);
+    if (baseFlow !== 0n) await unwindInto(connection, environment.swapper, market, baseFlow, oracle);
+    const poolPrice = priceFromSqrtPriceX96((await readSlot0(market.pool)).sqrtPriceX96, market.orientation);
     const impact = poolPrice / oracle - 1;
     summary.maxPoolImpact = Math.max(summary.maxPoolImpact, Math.abs(impact));
     drift += reflexivity * impact;
 
-    const [longSize, shortSize] = await engine.openInterest(ETH_MARKET);
+    const [longSize, shortSize] = await engine.openInterest(market.id);
     const openInterest = (Number(longSize + shortSize) / 1e18) * oracle;
     if (stepIndex < calmSteps) calmSum += openInterest;
     if (stepIndex % sampleEvery === 0 || stepIndex === path.length - 1) {
@@ -244,6 +272,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
       if (isBallast) Object.assign(point, await capsAndBindings(system, addresses));
       points.push(point);
     }
+    await hooks.afterStep?.(step, stepIndex);
     options.onStep?.(stepIndex + 1, path.length);
     if (options.calmOnly === true && stepIndex + 1 >= calmSteps) break;
   }
@@ -251,7 +280,7 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
   summary.calmCapacity = calmSum / calmSteps;
   summary.badDebt = Number(await engine.badDebt()) / 1e18;
   for (const address of addresses) summary.finalEquity += Number((await engine.margin(address)).equity) / 1e18;
-  const windowSeconds = isBallast ? Number((await module.marketConfig(ETH_MARKET)).deleverageWindow) : 0;
+  const windowSeconds = isBallast ? Number((await module.marketConfig(market.id)).deleverageWindow) : 0;
   return {
     summary,
     series: { policy: policy.name, points, events },
@@ -261,14 +290,14 @@ export async function runPolicy(system: System, options: SimOptions): Promise<Si
 }
 
 /** The keeper's rule, inline: every account the lens reports over its cap, worst `notional / cap` first. */
-async function sweep(system: System, accounts: readonly string[]): Promise<void> {
+export async function sweep(system: System, accounts: readonly string[], market: bigint): Promise<void> {
   const { riskModule, riskLens } = system.ballast;
   const entries = await riskLens.statusBatch(await riskModule.getAddress(), [...accounts]);
   const over = [...entries].filter((e) => e.ok && e.status.status === 1n).sort((a, b) => (b.status.ratio > a.status.ratio ? 1 : -1));
   for (const entry of over) {
     // The window may be exhausted, or the breach gone: the next step tries again.
     await riskModule
-      .deleverage(entry.account, ETH_MARKET, GAS)
+      .deleverage(entry.account, market, GAS)
       .then((tx) => tx.wait())
       .catch(() => undefined);
   }
@@ -288,16 +317,9 @@ async function capsAndBindings(system: System, accounts: readonly string[]): Pro
   return { cap, binding };
 }
 
-/** Sells (`baseFlow < 0`) or buys ETH in the reference pool, as the liquidator or the insurance fund would. */
-async function unwind(system: System, baseFlow: bigint, price: number): Promise<void> {
-  const { connection, environment } = system;
-  const sell = baseFlow < 0n;
-  const base = sell ? -baseFlow : baseFlow;
-  const token = sell ? environment.weth : environment.usdc;
-  const amountIn = sell ? base : BigInt(Math.ceil((Number(base) / 1e18) * price * 1e6));
-  await fundToken(connection, await token.getAddress(), environment.swapper, amountIn);
-  // WETH is token1: selling it is oneForZero.
-  await swapExactIn(connection, environment, environment.pool, { zeroForOne: !sell, amountIn });
+/** A seized collateral amount (token units) of the market's base, in WAD. */
+function seizedWad(amount: bigint, market: SimMarket): bigint {
+  return (amount * 10n ** 18n) / 10n ** BigInt(baseDecimals(market.orientation));
 }
 
 /** Every rolling window of `window` seconds sums to at most the largest capacity seen in it. */

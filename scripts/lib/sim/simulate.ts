@@ -5,7 +5,7 @@ import { deploySystem, ETH_MARKET, type System, type SystemOptions } from "../sy
 import type { TickSnapshot } from "../uniswap/index.js";
 import { generateBook } from "./book.js";
 import { calibrateLeverage } from "./calibrate.js";
-import { ballastPolicy, type PolicyName } from "./policies.js";
+import { ballastPolicy, baselinePolicy, type PolicyName } from "./policies.js";
 import { type Replay, replaySteps } from "./replay.js";
 import { runPolicy, SIM_DEFAULTS, type SimResult, type StepKeeper } from "./run.js";
 
@@ -93,13 +93,13 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     if (name === "ballast" || !options.policies.includes(name)) continue;
     const calibration = await calibrateLeverage({
       system,
-      name,
       book,
       path,
       seed: options.seed,
       targetCapacity: ballast.summary.calmCapacity,
       restore: () => base.restore(),
-      admin: admin!,
+      policy: (leverage) => baselinePolicy(system, name, leverage, admin!),
+      run: trader,
     });
     leverage[name] = calibration.leverage;
     results[name] = await runPolicy(system, { policy: calibration.policy, ...common, onStep: progress(name) });
