@@ -6,6 +6,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
+import {IOptionsEngine} from "./interfaces/IOptionsEngine.sol";
 import {IRiskModule} from "./interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {RiskMath} from "./libraries/RiskMath.sol";
@@ -25,6 +26,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     uint256 public constant CONFIG_COOLDOWN = 1 hours;
     uint256 public constant ORACLE_COOLDOWN = 1 hours;
     uint256 public constant MAX_ORACLE_CHANGE = 0.25e18;
+    /// @notice Most markets with Greeks sizing (each adds an engine call to every withdrawal check).
+    uint256 public constant MAX_GREEKS_MARKETS = 8;
 
     uint256 internal constant _WAD = 1e18;
 
@@ -53,6 +56,10 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     uint256 private constant _MAX_HAIRCUT = 0.99e18;
     uint256 private constant _MAX_TIER = 7;
     uint256 private constant _MAX_LEVERAGE = 100e18;
+    uint256 private constant _MIN_VOL_SHOCK = 0.01e18;
+    uint256 private constant _MAX_VOL_SHOCK = 5e18;
+    uint256 private constant _MAX_BUFFER = 0.9e18;
+    uint256 private constant _MIN_HEDGE_INTERVAL = 12;
 
     /// @inheritdoc IRiskModule
     IMarginEngine public immutable override engine;
@@ -118,6 +125,39 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IRiskModule
+    function configureGreeks(uint256 market, GreeksConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
+        _marketConfig(market);
+        _cooldown(keccak256(abi.encode("greeks", market)), CONFIG_COOLDOWN);
+        uint256[] storage markets = _s.greeksMarkets;
+        bool listed = _s.greeks[market].enabled;
+        if (config.enabled) {
+            _range(ConfigField.VolShock, config.volShock, _MIN_VOL_SHOCK, _MAX_VOL_SHOCK);
+            _range(ConfigField.GreeksBuffer, config.buffer, 0, _MAX_BUFFER);
+            _range(ConfigField.HedgeInterval, config.hedgeInterval, _MIN_HEDGE_INTERVAL, _MAX_DAY);
+            // The engine must report books (an engine without `IOptionsEngine` reverts here).
+            try IOptionsEngine(address(engine)).bookGreeks(address(0), market) returns (IOptionsEngine.Greeks memory) {
+                // supported
+            } catch {
+                revert InvalidConfig(ConfigField.OptionsEngine, uint160(address(engine)));
+            }
+            if (!listed) {
+                if (markets.length == MAX_GREEKS_MARKETS) revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
+                markets.push(market);
+            }
+        } else if (listed) {
+            for (uint256 i; i < markets.length; ++i) {
+                if (markets[i] == market) {
+                    markets[i] = markets[markets.length - 1];
+                    markets.pop();
+                    break;
+                }
+            }
+        }
+        _s.greeks[market] = config;
+        emit GreeksConfigured(market, config);
+    }
+
+    /// @inheritdoc IRiskModule
     function configureTier(uint8 tier, uint256 maxLeverage) external onlyRole(RISK_ADMIN_ROLE) {
         _range(ConfigField.Tier, tier, 0, _MAX_TIER);
         _range(ConfigField.TierLeverage, maxLeverage, _WAD, _MAX_LEVERAGE);
@@ -166,6 +206,11 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     /// @inheritdoc IRiskModule
     function marketConfig(uint256 market) external view returns (MarketConfig memory) {
         return _marketConfig(market);
+    }
+
+    /// @inheritdoc IRiskModule
+    function greeksConfig(uint256 market) external view returns (GreeksConfig memory) {
+        return _s.greeks[market];
     }
 
     /// @inheritdoc IRiskModule

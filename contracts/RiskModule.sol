@@ -5,6 +5,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
+import {IOptionsEngine} from "./interfaces/IOptionsEngine.sol";
 import {IRiskModule} from "./interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {AccountLogic} from "./logic/AccountLogic.sol";
@@ -40,6 +41,29 @@ contract RiskModule is RiskConfig, ReentrancyGuardTransient {
     /// @inheritdoc IRiskModule
     function validateAccount(address account) external view {
         AccountLogic.validate(_s, engine, volatilityOracle, account, 0, true);
+    }
+
+    /// @inheritdoc IRiskModule
+    function validateOptionsTrade(
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks calldata trade
+    ) external view {
+        AccountLogic.validateOptionsTrade(_s, engine, volatilityOracle, account, market, trade);
+    }
+
+    /// @inheritdoc IRiskModule
+    function greeksRisk(address account, uint256 market) external view returns (GreeksRisk memory) {
+        return AccountLogic.greeksRisk(_s, engine, volatilityOracle, account, market);
+    }
+
+    /// @inheritdoc IRiskModule
+    function maxOptionsTrade(
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks calldata perUnit
+    ) external view returns (uint256) {
+        return AccountLogic.maxOptionsTrade(_s, engine, volatilityOracle, account, market, perUnit);
     }
 
     /// @inheritdoc IRiskModule

@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "./IMarginEngine.sol";
+import {IOptionsEngine} from "./IOptionsEngine.sol";
+import {IReferenceOptionsEngine} from "./IReferenceOptionsEngine.sol";
 import {IRiskHook} from "./IRiskHook.sol";
 
 /// @title IReferenceMarginEngine
@@ -20,12 +22,18 @@ import {IRiskHook} from "./IRiskHook.sol";
 ///   the oracle price, the liquidator's bonus (`liquidationBonus * closed notional`) moves from the
 ///   account's ledger to the liquidator's, and losses are paid from collateral; if equity is then negative,
 ///   all collateral is seized and the shortfall is added to `badDebt` (recorded, never hidden).
+/// - options (optional): an attached `IReferenceOptionsEngine` books options in the same accounts; their mark
+///   value counts in equity (and in the snapshot's adjustments), their short requirement in the requirement,
+///   their premiums and payoffs move through the ledger, and a liquidation closes them too. The engine
+///   implements `IOptionsEngine` by forwarding to it (zero Greeks without one).
+/// - hedgers: an account may approve addresses (a hedging keeper) to trade its perpetuals (`tradeFor`), under
+///   the same risk checks as its own trades.
 /// Integration with the module: every trade that increases a position's size (or flips it) calls
 /// `riskModule.validateIncrease` after its effects; withdrawals call `validateAccount`; reductions, closes
 /// and liquidations never call the module. The module alone may call `reducePosition` (deleverage).
 /// Roles: the owner (two-step transfer) lists collaterals and markets and sets the risk module once. It
 /// cannot move user funds, change balances or positions, or block reductions.
-interface IReferenceMarginEngine is IMarginEngine {
+interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
     /// @notice An engine market.
     /// @param feed Chainlink price feed of the base asset in USD. Trades, liquidations and deleverages execute at
     /// its latest positive answer; freshness is checked by the risk module for increases and deleverage.
@@ -50,11 +58,14 @@ interface IReferenceMarginEngine is IMarginEngine {
         uint256 collateralValue;
         int256 unrealizedPnl;
         int256 ledger;
+        int256 optionsValue;
     }
 
     event CollateralListed(address indexed asset, Collateral collateral);
     event MarketListed(uint256 indexed market, Market config);
     event RiskModuleSet(address indexed riskModule);
+    event OptionsEngineSet(address indexed optionsEngine);
+    event HedgerApproved(address indexed account, address indexed hedger, bool approved);
     event Deposited(address indexed account, address indexed asset, uint256 amount);
     event Withdrawn(address indexed account, address indexed asset, uint256 amount);
 
@@ -85,6 +96,9 @@ interface IReferenceMarginEngine is IMarginEngine {
 
     error NotRiskModule(address caller);
     error RiskModuleAlreadySet(address riskModule);
+    error OptionsEngineAlreadySet(address optionsEngine);
+    error NotOptionsEngine(address caller);
+    error NotHedger(address account, address caller);
     error UnknownMarket(uint256 market);
     error UnknownCollateral(address asset);
     error InvalidListing(uint256 value);
@@ -104,6 +118,21 @@ interface IReferenceMarginEngine is IMarginEngine {
 
     /// @notice Sets the risk module, once. Owner only.
     function setRiskModule(IRiskHook riskModule) external;
+
+    /// @notice Attaches the options engine, once. Owner only.
+    function setOptionsEngine(IReferenceOptionsEngine optionsEngine) external;
+
+    /// @notice Approves (or revokes) `hedger` to trade the caller's perpetual positions with `tradeFor`.
+    function approveHedger(address hedger, bool approved) external;
+
+    /// @notice `trade` on behalf of an account that approved the caller as its hedger; same checks.
+    function tradeFor(address account, uint256 market, int256 sizeDelta) external;
+
+    /// @notice Adds `amount` (WAD USD, signed) to the account's ledger: premiums and payoffs. Options engine only.
+    function creditOptions(address account, int256 amount) external;
+
+    /// @notice Reverts with `BelowMaintenance` when the account's equity is below its requirement.
+    function checkMaintenance(address account) external view;
 
     /// @notice Deposits `amount` of a listed collateral from the caller.
     function deposit(address asset, uint256 amount) external;
@@ -135,4 +164,10 @@ interface IReferenceMarginEngine is IMarginEngine {
 
     /// @notice The risk module (zero until set).
     function riskModule() external view returns (IRiskHook);
+
+    /// @notice The options engine (zero when none is attached).
+    function optionsEngine() external view returns (IReferenceOptionsEngine);
+
+    /// @notice Whether `hedger` may trade `account`'s perpetuals.
+    function isHedger(address account, address hedger) external view returns (bool);
 }

@@ -6,6 +6,7 @@ import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Po
 
 import {Bound} from "../types/Bound.sol";
 import {IMarginEngine} from "./IMarginEngine.sol";
+import {IOptionsEngine} from "./IOptionsEngine.sol";
 import {IRiskHook} from "./IRiskHook.sol";
 import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 
@@ -29,6 +30,9 @@ import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 ///   risk: an LP holding real liquidity can withdraw it, refresh, and re-deposit in one transaction, which
 ///   lowers the depth state at once (caps only shrink; it costs the LP the gas and its fees' exposure).
 /// - Quote amounts of reference pools are read as USD (the quote token is a USD stablecoin).
+/// - In a market with Greeks sizing, the engine (an `IOptionsEngine` too) reports each book's Greeks truthfully
+///   and its mark value in the snapshot's adjustments. The module bounds options books only through
+///   `validateOptionsTrade` and the perpetual positions of those markets: it cannot reduce an option.
 ///
 /// Roles and powers (OpenZeppelin access control; the default admin changes only in two steps after a
 /// delay and grants every other role):
@@ -136,6 +140,48 @@ interface IRiskModule is IRiskHook {
         uint64 readBlock;
     }
 
+    /// @notice Greeks sizing of a market (RISK-MODEL.md section 7).
+    /// @param enabled Whether the market's options books and perpetual positions are sized by the scenario grid.
+    /// @param volShock Vol move `v` of the grid, WAD (absolute: 0.3e18 is 30 vol points), in [0.01, 5].
+    /// @param buffer Share of equity kept out of the grid's reach, WAD in [0, 0.9]: the worst scenario loss may
+    /// be at most `E - buffer * E - (stressed requirement of the account's positions in other markets)`.
+    /// @param hedgeInterval The keeper's hedging interval `dt` of the rebalance band, seconds in [12, 1 day].
+    struct GreeksConfig {
+        bool enabled;
+        uint64 volShock;
+        uint64 buffer;
+        uint32 hedgeInterval;
+    }
+
+    /// @notice An options book's risk and hedge guidance in one market.
+    /// @param greeks The book's Greeks including the perpetual position's delta.
+    /// @param perpSize The perpetual position in the market, base units WAD (signed).
+    /// @param spot Price used, WAD USD.
+    /// @param sigma Annualized volatility of the market, WAD.
+    /// @param xMax Largest relative price move of the grid (`e^s - 1` of the market's stressed move), WAD.
+    /// @param equity Account equity after haircuts (options at the engine's mark), WAD USD.
+    /// @param worstLoss The worst scenario loss, WAD USD (negative when every scenario gains).
+    /// @param allowed The loss the account can bear (see `GreeksConfig.buffer`), WAD USD.
+    /// @param priceStep Price move of the worst scenario in thirds of `xMax`, in [-3, 3].
+    /// @param volStep Vol move of the worst scenario in units of `volShock`, in [-1, 1].
+    /// @param hedgeDelta The perpetual trade that neutralizes the book's delta, `-greeks.delta`, base units WAD.
+    /// @param rebalanceBand Rebalance when `|greeks.delta|` exceeds this: the delta drift gamma causes over the
+    /// hedge interval, `|gamma| * S * z * sigma * sqrt(hedgeInterval / YEAR)`, base units WAD.
+    struct GreeksRisk {
+        IOptionsEngine.Greeks greeks;
+        int256 perpSize;
+        uint256 spot;
+        uint256 sigma;
+        uint256 xMax;
+        int256 equity;
+        int256 worstLoss;
+        int256 allowed;
+        int8 priceStep;
+        int8 volStep;
+        int256 hedgeDelta;
+        uint256 rebalanceBand;
+    }
+
     /// @notice An account's health as keepers and front ends see it.
     enum Status {
         Healthy,
@@ -216,7 +262,11 @@ interface IRiskModule is IRiskHook {
         Haircut,
         TierLeverage,
         SequencerGrace,
-        Asset
+        Asset,
+        VolShock,
+        GreeksBuffer,
+        HedgeInterval,
+        OptionsEngine
     }
 
     /// @notice Why a price read failed its checks.
@@ -238,6 +288,9 @@ interface IRiskModule is IRiskHook {
 
     /// @notice A market was listed or reconfigured.
     event MarketConfigured(uint256 indexed market, MarketConfig config);
+
+    /// @notice A market's Greeks sizing was set.
+    event GreeksConfigured(uint256 indexed market, GreeksConfig config);
 
     /// @notice The risk oracle moved a market parameter.
     event RiskParameterUpdated(
@@ -287,6 +340,13 @@ interface IRiskModule is IRiskHook {
 
     /// @notice A position is above its cap after a risk-increasing trade.
     error CapExceeded(uint256 market, Bound bound, uint256 cap, uint256 notional);
+
+    /// @notice An options trade raised the book's worst scenario loss above what the account can bear.
+    /// @param priceStep Price move of the worst scenario in thirds of `x_max`; `volStep` its vol move.
+    error GreeksBoundExceeded(uint256 market, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep);
+
+    /// @notice An options trade raising the worst scenario loss in a market without Greeks sizing.
+    error GreeksNotConfigured(uint256 market);
 
     /// @notice The market is not listed.
     error MarketNotListed(uint256 market);
@@ -347,6 +407,32 @@ interface IRiskModule is IRiskHook {
     /// collateral withdrawals). Same failure modes as `validateIncrease`.
     function validateAccount(address account) external view override;
 
+    /// @notice Validates an options book after the engine applied an options trade whose Greeks are `trade`.
+    /// @dev A trade that does not raise the book's worst scenario loss (the grid of RISK-MODEL.md section 7, the
+    /// perpetual position's delta included) is never rejected, whatever the oracles say. Any other trade needs
+    /// every check of `validateIncrease` and reverts with `GreeksBoundExceeded` when the worst loss is above
+    /// what the account can bear, or `GreeksNotConfigured` in a market without Greeks sizing.
+    function validateOptionsTrade(
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks calldata trade
+    ) external view override;
+
+    /// @notice The account's options book in `market`: its Greeks, worst scenario and hedge guidance.
+    /// @dev Never reverts on a healthy account with fresh prices (deleverage-level price checks); reverts
+    /// with `GreeksNotConfigured` in a market without Greeks sizing.
+    function greeksRisk(address account, uint256 market) external view returns (GreeksRisk memory risk);
+
+    /// @notice The largest number of units (WAD) of an instrument with per-unit Greeks `perUnit` (held long;
+    /// negate them for a sale) that the account may add to its book in `market`: the largest trade that keeps
+    /// the worst scenario loss within what it can bear, or no higher than now. `type(uint256).max` when no
+    /// scenario loses on the instrument. Same price checks as `greeksRisk`.
+    function maxOptionsTrade(
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks calldata perUnit
+    ) external view returns (uint256 units);
+
     /// @notice The risk of the account's position in `market` (size zero if none: the cap for a new one).
     /// @dev Never reverts on a healthy account with fresh prices; uses deleverage-level price checks.
     function positionRisk(address account, uint256 market) external view returns (PositionRisk memory risk);
@@ -390,6 +476,9 @@ interface IRiskModule is IRiskHook {
     /// @notice The configuration of a market.
     function marketConfig(uint256 market) external view returns (MarketConfig memory);
 
+    /// @notice The Greeks sizing of a market (disabled by default).
+    function greeksConfig(uint256 market) external view returns (GreeksConfig memory);
+
     /// @notice The configuration of a collateral asset.
     function collateralConfig(address asset) external view returns (CollateralConfig memory);
 
@@ -413,6 +502,10 @@ interface IRiskModule is IRiskHook {
 
     /// @notice Lists or reconfigures a collateral asset. `RISK_ADMIN_ROLE`; hard bounds; cooldown per asset.
     function configureCollateral(address asset, CollateralConfig calldata config) external;
+
+    /// @notice Sets a listed market's Greeks sizing. `RISK_ADMIN_ROLE`; hard bounds; `CONFIG_COOLDOWN` per market;
+    /// at most `MAX_GREEKS_MARKETS` markets; the engine must implement `IOptionsEngine`.
+    function configureGreeks(uint256 market, GreeksConfig calldata config) external;
 
     /// @notice Sets a tier's leverage limit, WAD in [1, 100]. `RISK_ADMIN_ROLE`. A collateral can only be
     /// listed in a configured tier.

@@ -5,9 +5,11 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IRiskModule} from "../interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "../interfaces/IVolatilityOracle.sol";
 import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
+import {GreeksMath} from "../libraries/GreeksMath.sol";
 import {RiskMath} from "../libraries/RiskMath.sol";
 import {BOUND_COUNT, Bound} from "../types/Bound.sol";
 import {
@@ -22,11 +24,21 @@ import {
 
 /// @title AccountLogic
 /// @notice The risk module's evaluation of accounts: prices, equity after haircuts, stressed requirements,
-/// every bound of every position, account status, and deleverage plans (RISK-MODEL.md sections 3 and 6).
+/// every bound of every position, account status, deleverage plans, and the scenario grid of options books
+/// (RISK-MODEL.md sections 3, 6 and 7).
 /// @dev A linked library: the module calls it by DELEGATECALL with a pointer to its `RiskState`. Strict
 /// evaluations (risk-increasing actions) revert with the module's named errors on any failed check; the
 /// others use deleverage-level price checks and report an invalid price instead of reverting.
 library AccountLogic {
+    /// @dev An options book with its market's perpetual position and the grid's inputs.
+    struct Book {
+        IOptionsEngine.Greeks options;
+        EvaluatedPosition position;
+        uint256 xMax;
+        uint256 volShock;
+        int256 allowed;
+    }
+
     uint256 private constant _WAD = 1e18;
     /// @dev The smallest window remainder worth acting on: 1 % of the half-capacity bucket.
     uint256 private constant _DUST_DIVISOR = 200;
@@ -50,6 +62,101 @@ library AccountLogic {
             (uint256 cap, Bound binding) = _cap(s, engine, a, p);
             if (p.notional > cap) revert IRiskModule.CapExceeded(p.market, binding, cap, p.notional);
         }
+        if (!all) return;
+        uint256[] storage greeksMarkets = s.greeksMarkets;
+        for (uint256 i; i < greeksMarkets.length; ++i) {
+            // Perpetual positions were checked above (their cap holds the Greeks bound); books with options here.
+            IOptionsEngine.Greeks memory options = IOptionsEngine(address(engine)).bookGreeks(account, greeksMarkets[i]);
+            if (options.delta == 0 && options.gamma == 0 && options.vega == 0) continue;
+            Book memory book = _book(s, engine, volatility, a, greeksMarkets[i], true);
+            _requireWithinGrid(greeksMarkets[i], book, _total(book));
+        }
+    }
+
+    /// @notice Reverts unless the options trade with Greeks `trade` left the book in `market` admissible: it
+    /// did not raise the worst scenario loss (checked first, with deleverage-level price reads), or every
+    /// strict check passes and the worst loss is within what the account can bear.
+    function validateOptionsTrade(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks memory trade
+    ) external view {
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, false, 0, 0);
+        if (a.valid && s.greeks[market].enabled) {
+            Book memory book = _book(s, engine, volatility, a, market, false);
+            IOptionsEngine.Greeks memory afterTrade = _total(book);
+            IOptionsEngine.Greeks memory beforeTrade = IOptionsEngine.Greeks({
+                delta: afterTrade.delta - trade.delta,
+                gamma: afterTrade.gamma - trade.gamma,
+                vega: afterTrade.vega - trade.vega
+            });
+            uint256 spot = book.position.price;
+            if (
+                GreeksMath.worstLossUp(afterTrade, spot, book.xMax, book.volShock).loss <=
+                GreeksMath.worstLossUp(beforeTrade, spot, book.xMax, book.volShock).loss
+            ) return;
+        }
+        if (!s.greeks[market].enabled) revert IRiskModule.GreeksNotConfigured(market);
+        if (s.paused) revert IRiskModule.IncreasesArePaused();
+        _checkSequencer(s);
+        a = _evaluate(s, engine, volatility, account, true, 0, 0);
+        Book memory strictBook = _book(s, engine, volatility, a, market, true);
+        _requireWithinGrid(market, strictBook, _total(strictBook));
+    }
+
+    /// @notice The options book of the account in `market`: Greeks (perpetual delta included), worst
+    /// scenario, what the account can bear, and hedge guidance.
+    function greeksRisk(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market
+    ) external view returns (IRiskModule.GreeksRisk memory risk) {
+        EvaluatedAccount memory a = _validEvaluation(s, engine, volatility, account, market);
+        Book memory book = _book(s, engine, volatility, a, market, false);
+        risk.greeks = _total(book);
+        risk.perpSize = book.position.size;
+        risk.spot = book.position.price;
+        risk.sigma = book.position.sigma;
+        risk.xMax = book.xMax;
+        risk.equity = a.equity;
+        risk.allowed = book.allowed;
+        GreeksMath.Worst memory worst = GreeksMath.worstLossUp(risk.greeks, risk.spot, book.xMax, book.volShock);
+        (risk.worstLoss, risk.priceStep, risk.volStep) = (worst.loss, worst.priceStep, worst.volStep);
+        risk.hedgeDelta = -risk.greeks.delta;
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        risk.rebalanceBand = GreeksMath.rebalanceBandDown(
+            risk.greeks.gamma,
+            risk.spot,
+            RiskMath.stressedMoveUp(risk.sigma, s.greeks[market].hedgeInterval, config.z)
+        );
+    }
+
+    /// @notice The largest number of units of an instrument with per-unit Greeks `perUnit` the account may
+    /// add to its book in `market` (see `GreeksMath.maxTradeDown`).
+    function maxOptionsTrade(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks memory perUnit
+    ) external view returns (uint256) {
+        EvaluatedAccount memory a = _validEvaluation(s, engine, volatility, account, market);
+        Book memory book = _book(s, engine, volatility, a, market, false);
+        return
+            GreeksMath.maxTradeDown(
+                _total(book),
+                perUnit,
+                book.position.price,
+                book.xMax,
+                book.volShock,
+                book.allowed
+            );
     }
 
     /// @notice The risk of the account's position in `market` (a zero-size position when it has none).
@@ -171,6 +278,7 @@ library AccountLogic {
         uint256 overridePrice
     ) private view returns (EvaluatedAccount memory a) {
         IMarginEngine.AccountSnapshot memory snapshot = engine.accountSnapshot(account);
+        a.account = account;
         a.valid = true;
         a.positions = new EvaluatedPosition[](snapshot.positions.length);
         int256 pnl = snapshot.adjustments;
@@ -332,6 +440,118 @@ library AccountLogic {
         input.greeksBound = type(uint256).max;
         uint256[BOUND_COUNT] memory bounds;
         (cap, binding, bounds) = RiskMath.positionCapDown(input, p.x);
+        if (s.greeks[p.market].enabled) {
+            // The grid prices the perpetual together with the options book: it replaces the liquidation-distance
+            // bound, which would otherwise cap a hedge as if it were the account's only risk.
+            bounds[uint8(Bound.LiquidationDistance) - 1] = type(uint256).max;
+            bounds[uint8(Bound.Greeks) - 1] = _greeksBound(s, engine, a, p);
+            (cap, binding) = RiskMath.minOfBounds(bounds);
+        }
+    }
+
+    /// @dev The largest notional of the perpetual position `p` (in its direction, or in either for a new one)
+    /// that keeps the grid's worst loss of the book within what the account can bear or no higher than the
+    /// options alone would have.
+    function _greeksBound(
+        RiskState storage s,
+        IMarginEngine engine,
+        EvaluatedAccount memory a,
+        EvaluatedPosition memory p
+    ) private view returns (uint256 bound) {
+        IRiskModule.GreeksConfig memory config = s.greeks[p.market];
+        IOptionsEngine.Greeks memory options = IOptionsEngine(address(engine)).bookGreeks(a.account, p.market);
+        uint256 xMax = _xMax(s, p.market, p.sigma);
+        int256 allowed = _allowed(a, p.requirement, config.buffer);
+        bound = type(uint256).max;
+        for (int256 direction = -1; direction <= 1; direction += 2) {
+            if ((direction > 0 && p.size < 0) || (direction < 0 && p.size > 0)) continue;
+            uint256 units = GreeksMath.maxTradeDown(
+                options,
+                IOptionsEngine.Greeks({delta: direction * int256(_WAD), gamma: 0, vega: 0}),
+                p.price,
+                xMax,
+                config.volShock,
+                allowed
+            );
+            if (units != type(uint256).max) bound = Math.min(bound, Math.mulDiv(units, p.price, _WAD));
+        }
+    }
+
+    /// @dev The options book of `a` in `market` with the perpetual position there, and the grid's inputs.
+    function _book(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        EvaluatedAccount memory a,
+        uint256 market,
+        bool strict
+    ) private view returns (Book memory book) {
+        IRiskModule.GreeksConfig memory config = s.greeks[market];
+        if (!config.enabled) revert IRiskModule.GreeksNotConfigured(market);
+        book.position = strict ? _strictPositionIn(s, volatility, a, market) : _positionIn(s, volatility, a, market);
+        book.options = IOptionsEngine(address(engine)).bookGreeks(a.account, market);
+        book.xMax = _xMax(s, market, book.position.sigma);
+        book.volShock = config.volShock;
+        book.allowed = _allowed(a, book.position.requirement, config.buffer);
+    }
+
+    /// @dev The options book's Greeks with the perpetual position's delta.
+    function _total(Book memory book) private pure returns (IOptionsEngine.Greeks memory) {
+        return
+            IOptionsEngine.Greeks({
+                delta: book.options.delta + book.position.size,
+                gamma: book.options.gamma,
+                vega: book.options.vega
+            });
+    }
+
+    function _requireWithinGrid(uint256 market, Book memory book, IOptionsEngine.Greeks memory greeks) private pure {
+        GreeksMath.Worst memory worst = GreeksMath.worstLossUp(greeks, book.position.price, book.xMax, book.volShock);
+        if (worst.loss > book.allowed) {
+            revert IRiskModule.GreeksBoundExceeded(market, worst.loss, book.allowed, worst.priceStep, worst.volStep);
+        }
+    }
+
+    /// @dev `E - buffer * E - (stressed requirement of the other markets' positions)`, the buffer rounded up.
+    function _allowed(
+        EvaluatedAccount memory a,
+        uint256 ownRequirement,
+        uint256 buffer
+    ) private pure returns (int256) {
+        int256 kept = a.equity > 0 ? int256(Math.mulDiv(uint256(a.equity), buffer, _WAD, Math.Rounding.Ceil)) : int256(0);
+        return a.equity - kept - int256(a.requirement - ownRequirement);
+    }
+
+    /// @dev The grid's largest relative move: the short side's adverse move `e^s - 1` (the larger one).
+    function _xMax(RiskState storage s, uint256 market, uint256 sigma) private view returns (uint256) {
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        return RiskMath.adverseMoveShortUp(RiskMath.stressedMoveUp(sigma, config.horizon, config.z));
+    }
+
+    /// @dev A non-strict evaluation that must be valid (views for keepers and front ends).
+    function _validEvaluation(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market
+    ) private view returns (EvaluatedAccount memory a) {
+        a = _evaluate(s, engine, volatility, account, false, 0, 0);
+        if (!a.valid) revert IRiskModule.PriceInvalid(address(s.markets[market].feed), IRiskModule.PriceFault.Stale);
+    }
+
+    /// @dev The position in `market`, or a new one at a strictly checked price and volatility.
+    function _strictPositionIn(
+        RiskState storage s,
+        IVolatilityOracle volatility,
+        EvaluatedAccount memory a,
+        uint256 market
+    ) private view returns (EvaluatedPosition memory) {
+        for (uint256 i; i < a.positions.length; ++i) {
+            if (a.positions[i].market == market) return a.positions[i];
+        }
+        (, uint256 price) = _marketPrice(s, market, true);
+        return _position(s, volatility, market, 0, price, true);
     }
 
     /// @dev Collateral-backed leverage capacity, scaled down by losses, less the other positions' notional.

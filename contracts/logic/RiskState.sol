@@ -37,6 +37,8 @@ struct RiskState {
     mapping(uint256 market => Window window) windows;
     mapping(address account => mapping(uint256 market => uint256 blockNumber)) lastDeleverage;
     mapping(bytes32 key => uint256 time) changedAt;
+    mapping(uint256 market => IRiskModule.GreeksConfig config) greeks;
+    uint256[] greeksMarkets;
     address sequencerFeed;
     uint32 sequencerGrace;
     bool paused;
@@ -55,6 +57,7 @@ struct EvaluatedPosition {
 
 /// @dev An account as evaluated. `valid` is false when a price failed (non-strict evaluations only).
 struct EvaluatedAccount {
+    address account;
     bool valid;
     int256 equity;
     uint256 collateralValue;

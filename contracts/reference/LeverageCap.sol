@@ -5,6 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ILeverageCap} from "../interfaces/ILeverageCap.sol";
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
 import {IRiskHook} from "../interfaces/IRiskHook.sol";
 
@@ -42,6 +43,15 @@ contract LeverageCap is ILeverageCap {
     function validateAccount(address account) external view {
         (uint256 initialMargin, int256 equity) = _margin(account, type(uint256).max);
         if (equity < 0 || initialMargin > uint256(equity)) revert LeverageExceeded(0, initialMargin, equity);
+    }
+
+    /// @inheritdoc IRiskHook
+    /// @dev A leverage cap does not size options: an options trade passes when the account's perpetuals still
+    /// fit their tiers (the engine's own maintenance margin is the only limit on the options, as on venues that
+    /// margin options by premium and a fixed short-option requirement).
+    function validateOptionsTrade(address account, uint256 market, IOptionsEngine.Greeks calldata) external view {
+        (uint256 initialMargin, int256 equity) = _margin(account, type(uint256).max);
+        if (equity < 0 || initialMargin > uint256(equity)) revert LeverageExceeded(market, initialMargin, equity);
     }
 
     /// @inheritdoc ILeverageCap

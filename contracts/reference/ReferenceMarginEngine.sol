@@ -9,7 +9,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
+import {IReferenceOptionsEngine} from "../interfaces/IReferenceOptionsEngine.sol";
 import {IRiskHook} from "../interfaces/IRiskHook.sol";
 import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
 
@@ -48,6 +50,10 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     IRiskHook public riskModule;
     /// @inheritdoc IReferenceMarginEngine
     uint256 public badDebt;
+    /// @inheritdoc IReferenceMarginEngine
+    IReferenceOptionsEngine public optionsEngine;
+    /// @inheritdoc IReferenceMarginEngine
+    mapping(address account => mapping(address hedger => bool approved)) public isHedger;
 
     mapping(uint256 market => MarketState state) private _markets;
     mapping(address asset => CollateralState state) private _collaterals;
@@ -99,7 +105,20 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         emit RiskModuleSet(address(riskModule_));
     }
 
+    /// @inheritdoc IReferenceMarginEngine
+    function setOptionsEngine(IReferenceOptionsEngine optionsEngine_) external onlyOwner {
+        if (address(optionsEngine) != address(0)) revert OptionsEngineAlreadySet(address(optionsEngine));
+        optionsEngine = optionsEngine_;
+        emit OptionsEngineSet(address(optionsEngine_));
+    }
+
     // ---------------------------------------------------------------- users
+
+    /// @inheritdoc IReferenceMarginEngine
+    function approveHedger(address hedger, bool approved) external {
+        isHedger[msg.sender][hedger] = approved;
+        emit HedgerApproved(msg.sender, hedger, approved);
+    }
 
     /// @inheritdoc IReferenceMarginEngine
     function deposit(address asset, uint256 amount) external nonReentrant {
@@ -120,7 +139,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         if (amount == 0) revert ZeroAmount();
         if (amount > balance) revert InsufficientCollateral(asset, balance, amount);
         _setBalance(msg.sender, asset, balance - amount);
-        if (_openMarkets[msg.sender].length != 0) {
+        if (_openMarkets[msg.sender].length != 0 || _optionsValue(msg.sender) != 0) {
             riskModule.validateAccount(msg.sender);
             _requireMaintenance(msg.sender);
         }
@@ -130,18 +149,13 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
 
     /// @inheritdoc IReferenceMarginEngine
     function trade(uint256 market, int256 sizeDelta) external nonReentrant {
-        if (!_markets[market].listed) revert UnknownMarket(market);
-        if (sizeDelta == 0) revert ZeroAmount();
-        int256 before = _positions[msg.sender][market].size;
-        int256 next = before + sizeDelta;
-        bool increase = _abs(next) > _abs(before) || (before != 0 && next != 0 && (before > 0) != (next > 0));
-        // Trades execute at any positive price, so reductions are never blocked by a stale feed; an increase
-        // is then validated by the risk module, which fails closed on every oracle fault (section 6).
-        _applyTrade(msg.sender, market, next, _price(market));
-        if (increase) {
-            riskModule.validateIncrease(msg.sender, market);
-            _requireMaintenance(msg.sender);
-        }
+        _trade(msg.sender, market, sizeDelta);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function tradeFor(address account, uint256 market, int256 sizeDelta) external nonReentrant {
+        if (!isHedger[account][msg.sender]) revert NotHedger(account, msg.sender);
+        _trade(account, market, sizeDelta);
     }
 
     /// @inheritdoc IReferenceMarginEngine
@@ -161,6 +175,10 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
                 _WAD
             );
             _applyTrade(account, market, 0, price);
+        }
+        if (address(optionsEngine) != address(0)) {
+            int256 value = optionsEngine.closeBook(account);
+            _ledgers[account] += value;
         }
         _ledgers[account] -= int256(bonus);
         _ledgers[msg.sender] += int256(bonus);
@@ -198,6 +216,29 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         emit KeeperPaid(account, keeper, keeperFee);
     }
 
+    /// @inheritdoc IReferenceMarginEngine
+    function creditOptions(address account, int256 amount) external {
+        if (msg.sender != address(optionsEngine)) revert NotOptionsEngine(msg.sender);
+        _ledgers[account] += amount;
+        _settle(account);
+    }
+
+    /// @inheritdoc IReferenceMarginEngine
+    function checkMaintenance(address account) external view {
+        _requireMaintenance(account);
+    }
+
+    /// @inheritdoc IOptionsEngine
+    function bookGreeks(address account, uint256 market) external view returns (Greeks memory greeks) {
+        if (address(optionsEngine) != address(0)) return optionsEngine.bookGreeks(account, market);
+    }
+
+    /// @inheritdoc IOptionsEngine
+    function instrumentGreeks(uint256 instrument) external view returns (uint256 market, Greeks memory perUnit) {
+        if (address(optionsEngine) == address(0)) revert UnknownMarket(instrument);
+        return optionsEngine.instrumentGreeks(instrument);
+    }
+
     /// @inheritdoc IMarginEngine
     function accountSnapshot(address account) external view returns (AccountSnapshot memory snapshot) {
         address[] storage assets = _assets[account];
@@ -211,7 +252,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
             Position storage p = _positions[account][markets[i]];
             snapshot.positions[i] = PositionSnapshot(markets[i], p.size, p.entryPrice);
         }
-        snapshot.adjustments = _ledgers[account];
+        snapshot.adjustments = _ledgers[account] + _optionsValue(account);
     }
 
     /// @inheritdoc IMarginEngine
@@ -300,7 +341,31 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
                 _WAD
             );
         }
-        m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl;
+        if (address(optionsEngine) != address(0)) {
+            m.optionsValue = optionsEngine.markValue(account);
+            m.requirement += optionsEngine.requirement(account);
+        }
+        m.equity = int256(m.collateralValue) + m.ledger + m.unrealizedPnl + m.optionsValue;
+    }
+
+    function _optionsValue(address account) private view returns (int256) {
+        return address(optionsEngine) == address(0) ? int256(0) : optionsEngine.markValue(account);
+    }
+
+    /// @dev A perpetual trade of `account`; increases are validated by the risk module after effects.
+    function _trade(address account, uint256 market, int256 sizeDelta) private {
+        if (!_markets[market].listed) revert UnknownMarket(market);
+        if (sizeDelta == 0) revert ZeroAmount();
+        int256 before = _positions[account][market].size;
+        int256 next = before + sizeDelta;
+        bool increase = _abs(next) > _abs(before) || (before != 0 && next != 0 && (before > 0) != (next > 0));
+        // Trades execute at any positive price, so reductions are never blocked by a stale feed; an increase
+        // is then validated by the risk module, which fails closed on every oracle fault (section 6).
+        _applyTrade(account, market, next, _price(market));
+        if (increase) {
+            riskModule.validateIncrease(account, market);
+            _requireMaintenance(account);
+        }
     }
 
     /// @dev Pays a negative ledger (realized losses, fees, a liquidation bonus) out of collateral at oracle
