@@ -141,7 +141,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
                 revert InvalidConfig(ConfigField.OptionsEngine, uint160(address(engine)));
             }
             if (!listed) {
-                if (markets.length == MAX_GREEKS_MARKETS) revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
+                if (markets.length == MAX_GREEKS_MARKETS)
+                    revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
                 markets.push(market);
             }
         } else if (listed) {

@@ -44,11 +44,7 @@ contract RiskModule is RiskConfig, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IRiskModule
-    function validateOptionsTrade(
-        address account,
-        uint256 market,
-        IOptionsEngine.Greeks calldata trade
-    ) external view {
+    function validateOptionsTrade(address account, uint256 market, IOptionsEngine.Greeks calldata trade) external view {
         AccountLogic.validateOptionsTrade(_s, engine, volatilityOracle, account, market, trade);
     }
 

@@ -171,10 +171,20 @@ library BlackScholes {
         uint256 strike = o.tau == 0 ? o.strike : discountedStrike;
         if (o.isCall) {
             q.price = o.spot > strike ? o.spot - strike : 0;
-            q.delta = o.spot > strike ? int256(_WAD) : o.spot == strike && o.tau == 0 ? int256(_WAD / 2) : int256(0);
+            q.delta =
+                o.spot > strike
+                    ? int256(_WAD)
+                    : o.spot == strike && o.tau == 0
+                        ? int256(_WAD / 2)
+                        : int256(0);
         } else {
             q.price = strike > o.spot ? strike - o.spot : 0;
-            q.delta = strike > o.spot ? -int256(_WAD) : strike == o.spot && o.tau == 0 ? -int256(_WAD / 2) : int256(0);
+            q.delta =
+                strike > o.spot
+                    ? -int256(_WAD)
+                    : strike == o.spot && o.tau == 0
+                        ? -int256(_WAD / 2)
+                        : int256(0);
         }
     }
 
@@ -191,7 +201,11 @@ library BlackScholes {
             revert BlackScholesInputOutOfRange(Input.Strike, o.strike, MAX_PRICE);
         }
         if (o.spot > o.strike * MAX_MONEYNESS || o.strike > o.spot * MAX_MONEYNESS) {
-            revert BlackScholesInputOutOfRange(Input.Moneyness, Math.mulDiv(o.spot, _WAD, o.strike), MAX_MONEYNESS * _WAD);
+            revert BlackScholesInputOutOfRange(
+                Input.Moneyness,
+                Math.mulDiv(o.spot, _WAD, o.strike),
+                MAX_MONEYNESS * _WAD
+            );
         }
         if (o.sigma > MAX_SIGMA) revert BlackScholesInputOutOfRange(Input.Sigma, o.sigma, MAX_SIGMA);
         if (o.tau > MAX_TAU) revert BlackScholesInputOutOfRange(Input.Tau, o.tau, MAX_TAU);

@@ -164,12 +164,7 @@ library GreeksMath {
         return step < 0 ? -int256(magnitude) : int256(magnitude);
     }
 
-    function _checkInputs(
-        IOptionsEngine.Greeks memory g,
-        uint256 spot,
-        uint256 xMax,
-        uint256 volShock
-    ) private pure {
+    function _checkInputs(IOptionsEngine.Greeks memory g, uint256 spot, uint256 xMax, uint256 volShock) private pure {
         _check(_abs(g.delta), MAX_GREEK);
         _check(_abs(g.gamma), MAX_GREEK);
         _check(_abs(g.vega), MAX_GREEK);

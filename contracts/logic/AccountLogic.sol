@@ -66,7 +66,10 @@ library AccountLogic {
         uint256[] storage greeksMarkets = s.greeksMarkets;
         for (uint256 i; i < greeksMarkets.length; ++i) {
             // Perpetual positions were checked above (their cap holds the Greeks bound); books with options here.
-            IOptionsEngine.Greeks memory options = IOptionsEngine(address(engine)).bookGreeks(account, greeksMarkets[i]);
+            IOptionsEngine.Greeks memory options = IOptionsEngine(address(engine)).bookGreeks(
+                account,
+                greeksMarkets[i]
+            );
             if (options.delta == 0 && options.gamma == 0 && options.vega == 0) continue;
             Book memory book = _book(s, engine, volatility, a, greeksMarkets[i], true);
             _requireWithinGrid(greeksMarkets[i], book, _total(book));
@@ -74,7 +77,7 @@ library AccountLogic {
     }
 
     /// @notice Reverts unless the options trade with Greeks `trade` left the book in `market` admissible: it
-    /// did not raise the worst scenario loss (checked first, with deleverage-level price reads), or every
+    /// did not raise the worst scenario loss (checked first, at the latest price whatever its age), or every
     /// strict check passes and the worst loss is within what the account can bear.
     function validateOptionsTrade(
         RiskState storage s,
@@ -84,25 +87,11 @@ library AccountLogic {
         uint256 market,
         IOptionsEngine.Greeks memory trade
     ) external view {
-        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, false, 0, 0);
-        if (a.valid && s.greeks[market].enabled) {
-            Book memory book = _book(s, engine, volatility, a, market, false);
-            IOptionsEngine.Greeks memory afterTrade = _total(book);
-            IOptionsEngine.Greeks memory beforeTrade = IOptionsEngine.Greeks({
-                delta: afterTrade.delta - trade.delta,
-                gamma: afterTrade.gamma - trade.gamma,
-                vega: afterTrade.vega - trade.vega
-            });
-            uint256 spot = book.position.price;
-            if (
-                GreeksMath.worstLossUp(afterTrade, spot, book.xMax, book.volShock).loss <=
-                GreeksMath.worstLossUp(beforeTrade, spot, book.xMax, book.volShock).loss
-            ) return;
-        }
+        if (s.greeks[market].enabled && !_raisesWorstLoss(s, engine, volatility, account, market, trade)) return;
         if (!s.greeks[market].enabled) revert IRiskModule.GreeksNotConfigured(market);
         if (s.paused) revert IRiskModule.IncreasesArePaused();
         _checkSequencer(s);
-        a = _evaluate(s, engine, volatility, account, true, 0, 0);
+        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, true, 0, 0);
         Book memory strictBook = _book(s, engine, volatility, a, market, true);
         _requireWithinGrid(market, strictBook, _total(strictBook));
     }
@@ -149,14 +138,7 @@ library AccountLogic {
         EvaluatedAccount memory a = _validEvaluation(s, engine, volatility, account, market);
         Book memory book = _book(s, engine, volatility, a, market, false);
         return
-            GreeksMath.maxTradeDown(
-                _total(book),
-                perUnit,
-                book.position.price,
-                book.xMax,
-                book.volShock,
-                book.allowed
-            );
+            GreeksMath.maxTradeDown(_total(book), perUnit, book.position.price, book.xMax, book.volShock, book.allowed);
     }
 
     /// @notice The risk of the account's position in `market` (a zero-size position when it has none).
@@ -477,6 +459,39 @@ library AccountLogic {
         }
     }
 
+    /// @dev Whether the trade with Greeks `trade` raised the worst scenario loss of the account's book in
+    /// `market`. Judged at the latest positive price and the last volatility, however old: both books are
+    /// judged at the same point, so the answer needs no fresh data (a loss-reducing trade is never blocked).
+    function _raisesWorstLoss(
+        RiskState storage s,
+        IMarginEngine engine,
+        IVolatilityOracle volatility,
+        address account,
+        uint256 market,
+        IOptionsEngine.Greeks memory trade
+    ) private view returns (bool) {
+        IRiskModule.MarketConfig storage config = s.markets[market];
+        (bool ok, , uint256 answer) = ChainlinkReader.read(config.feed, 0, ChainlinkReader.Level.Positive);
+        if (!ok) return true;
+        uint256 spot = answer * 10 ** (18 - s.marketMeta[market].feedDecimals);
+        (uint256 sigma, ) = volatility.getVolatility(address(config.feed));
+        uint256 xMax = _xMax(s, market, sigma);
+        uint256 volShock = s.greeks[market].volShock;
+        IOptionsEngine.Greeks memory afterTrade = IOptionsEngine(address(engine)).bookGreeks(account, market);
+        IMarginEngine.PositionSnapshot[] memory positions = engine.accountSnapshot(account).positions;
+        for (uint256 i; i < positions.length; ++i) {
+            if (positions[i].market == market) afterTrade.delta += positions[i].size;
+        }
+        IOptionsEngine.Greeks memory beforeTrade = IOptionsEngine.Greeks({
+            delta: afterTrade.delta - trade.delta,
+            gamma: afterTrade.gamma - trade.gamma,
+            vega: afterTrade.vega - trade.vega
+        });
+        return
+            GreeksMath.worstLossUp(afterTrade, spot, xMax, volShock).loss >
+            GreeksMath.worstLossUp(beforeTrade, spot, xMax, volShock).loss;
+    }
+
     /// @dev The options book of `a` in `market` with the perpetual position there, and the grid's inputs.
     function _book(
         RiskState storage s,
@@ -513,12 +528,9 @@ library AccountLogic {
     }
 
     /// @dev `E - buffer * E - (stressed requirement of the other markets' positions)`, the buffer rounded up.
-    function _allowed(
-        EvaluatedAccount memory a,
-        uint256 ownRequirement,
-        uint256 buffer
-    ) private pure returns (int256) {
-        int256 kept = a.equity > 0 ? int256(Math.mulDiv(uint256(a.equity), buffer, _WAD, Math.Rounding.Ceil)) : int256(0);
+    function _allowed(EvaluatedAccount memory a, uint256 ownRequirement, uint256 buffer) private pure returns (int256) {
+        int256 kept =
+            a.equity > 0 ? int256(Math.mulDiv(uint256(a.equity), buffer, _WAD, Math.Rounding.Ceil)) : int256(0);
         return a.equity - kept - int256(a.requirement - ownRequirement);
     }
 

@@ -253,12 +253,7 @@ contract ReferenceOptionsEngine is IReferenceOptionsEngine, Ownable2Step, Reentr
     }
 
     function _scale(Greeks memory g, int256 units) private pure returns (Greeks memory) {
-        return
-            Greeks({
-                delta: _mulWad(g.delta, units),
-                gamma: _mulWad(g.gamma, units),
-                vega: _mulWad(g.vega, units)
-            });
+        return Greeks({delta: _mulWad(g.delta, units), gamma: _mulWad(g.gamma, units), vega: _mulWad(g.vega, units)});
     }
 
     function _mulWad(int256 a, int256 b) private pure returns (int256) {

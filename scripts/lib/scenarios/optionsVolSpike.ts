@@ -2,25 +2,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import type { Signer } from "ethers";
 import { Wallet } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import OptionsModule from "../../../deploy/modules/Options.js";
 import type { ReferenceMarginEngine, ReferenceOptionsEngine } from "../../../typechain-types/index.js";
 import { wad } from "../ballast/params.js";
 import { setPrice } from "../chainlink/feeds.js";
 import type { Environment } from "../environment.js";
+import { DEFAULT_GREEKS, deployOptions, enableGreeks, listStraddle, shortStraddleGreeks } from "../options/setup.js";
 import { Random } from "../random.js";
 import { baselinePolicy } from "../sim/policies.js";
 import { startSimKeeper } from "../sim/keeperRun.js";
 import { depositCollateral, deploySystem, ETH_MARKET, type System } from "../system.js";
 import type { ScenarioSummary } from "./summary.js";
 
-/** Greeks sizing of the ETH market in this scenario (RISK-MODEL.md section 7). */
-export const GREEKS = { volShock: 1, buffer: 0.2, hedgeInterval: 600 } as const;
-/** The engines' requirement per unit of short option notional (both policies). */
-export const SHORT_MARGIN = 0.1;
+/** Greeks sizing of the ETH market in this scenario (RISK-MODEL.md section 7): the defaults. */
+export const GREEKS = DEFAULT_GREEKS;
 /**
  * Straddles each writer asks for: underlying notional (one straddle counted once) as a multiple of its equity.
  * The engines' short-option margin on both legs then needs 95 % of the equity: the most they accept.
@@ -91,29 +88,19 @@ export function volSpikePath(seed: number, start: number, startPrice: number): {
  * The baseline writes what the engine's short-option margin allows, with the same path and no hedging.
  * Options settle in cash: nothing is sold into the pool (`maxPoolImpact` is zero by construction).
  */
-export async function runOptionsVolSpike(
-  connection: NetworkConnection,
-  options: OptionsVolSpikeOptions,
-): Promise<OptionsVolSpikeResult> {
+export async function runOptionsVolSpike(connection: NetworkConnection, options: OptionsVolSpikeOptions): Promise<OptionsVolSpikeResult> {
   const { ethers, networkHelpers } = connection;
   const system = await deploySystem(connection, options.environment === undefined ? {} : { environment: options.environment });
   const [admin, keeperSigner] = await ethers.getSigners();
   const start = (await ethers.provider.getBlock("latest"))!.timestamp;
   const startPrice = system.environment.ethPrice;
-  const path = volSpikePath(options.seed, start, startPrice);
+  const prices = volSpikePath(options.seed, start, startPrice);
   const random = new Random(options.seed ^ 0x0971);
   const equities = Array.from({ length: options.accounts ?? 6 }, () => Math.round(random.uniform(50_000, 150_000)));
 
   const { riskModule, volatilityOracle, engine } = system.ballast;
-  await (
-    await riskModule.connect(admin).configureGreeks(ETH_MARKET, {
-      enabled: true,
-      volShock: wad(GREEKS.volShock),
-      buffer: wad(GREEKS.buffer),
-      hedgeInterval: GREEKS.hedgeInterval,
-    })
-  ).wait();
-  const ballastOptions = await deployOptions(connection, engine, system);
+  await enableGreeks(system, GREEKS);
+  const ballastOptions = await deployOptions(system);
   const expiry = start + EXPIRY_DAYS * 86_400;
   const base = await networkHelpers.takeSnapshot();
   const sigmaOf = async () => Number((await volatilityOracle.getVolatility(system.feeds.eth.address))[0]) / 1e18;
@@ -121,8 +108,8 @@ export async function runOptionsVolSpike(
 
   const run = async (policy: "ballast" | "static"): Promise<OptionsRun & { sigmaPeak: number }> => {
     const marginEngine = policy === "ballast" ? engine : (await baselinePolicy(system, "static", 1, admin!)).engine;
-    const optionsEngine = policy === "ballast" ? ballastOptions : await deployOptions(connection, marginEngine, system);
-    const [call, put] = await listStraddle(optionsEngine, admin!, expiry, startPrice);
+    const optionsEngine = policy === "ballast" ? ballastOptions : await deployOptions(system, marginEngine);
+    const { call, put } = await listStraddle(optionsEngine, admin!, expiry, startPrice);
     const writers = equities.map((_, i) => writerWallet(options.seed, policy, i).connect(ethers.provider));
     const written: number[] = [];
     const opening: number[] = [];
@@ -156,7 +143,7 @@ export async function runOptionsVolSpike(
     let sigmaPeak = 0;
     try {
       await keeper?.act();
-      for (const [step, point] of path.entries()) {
+      for (const [step, point] of prices.entries()) {
         await networkHelpers.time.increaseTo(point.t);
         await system.movePool(point.price);
         await setPrice(system.feeds.eth, point.price);
@@ -176,13 +163,18 @@ export async function runOptionsVolSpike(
         for (const [i, address] of addresses.entries()) {
           minEquity[i] = Math.min(minEquity[i]!, Number((await marginEngine.margin(address)).equity) / 1e18);
         }
-        options.onProgress?.(policy, step + 1, path.length);
+        options.onProgress?.(policy, step + 1, prices.length);
       }
     } finally {
       await keeper?.stop();
       await rm(checkpointDir, { recursive: true, force: true });
     }
-    const counts = await tally(system, marginEngine, fromBlock, writers.map((w) => w.address));
+    const counts = await tally(
+      system,
+      marginEngine,
+      fromBlock,
+      writers.map((w) => w.address),
+    );
     return {
       policy,
       ...counts,
@@ -209,56 +201,11 @@ export async function runOptionsVolSpike(
   return {
     summary: { scenario: "options-vol-spike", seed: options.seed, policies: [entry(ballast), entry(baseline)] },
     system,
-    path,
+    path: prices,
     sigma: { before: sigmaBefore, peak: ballast.sigmaPeak },
     ballast,
     baseline,
   };
-}
-
-/** Deploys a reference options engine on `marginEngine` (Ballast's through the Ignition module). */
-async function deployOptions(
-  connection: NetworkConnection,
-  marginEngine: ReferenceMarginEngine,
-  system: System,
-): Promise<ReferenceOptionsEngine> {
-  const { ethers } = connection;
-  const params = {
-    marginEngine: await marginEngine.getAddress(),
-    market: ETH_MARKET,
-    feed: system.feeds.eth.address,
-    volatilityOracle: await system.ballast.volatilityOracle.getAddress(),
-    shortMargin: wad(SHORT_MARGIN),
-  };
-  if (marginEngine === system.ballast.engine) {
-    const { optionsEngine } = await connection.ignition.deploy(OptionsModule, { parameters: { Options: params } });
-    return ethers.getContractAt("ReferenceOptionsEngine", await optionsEngine.getAddress());
-  }
-  const [admin] = await ethers.getSigners();
-  const optionsEngine = await ethers.deployContract("ReferenceOptionsEngine", [
-    await admin!.getAddress(),
-    params.marginEngine,
-    params.market,
-    params.feed,
-    params.volatilityOracle,
-    params.shortMargin,
-  ]);
-  await (await marginEngine.setOptionsEngine(await optionsEngine.getAddress())).wait();
-  return optionsEngine;
-}
-
-async function listStraddle(
-  optionsEngine: ReferenceOptionsEngine,
-  admin: Signer,
-  expiry: number,
-  strike: number,
-): Promise<[bigint, bigint]> {
-  const ids: bigint[] = [];
-  for (const isCall of [true, false]) {
-    await (await optionsEngine.connect(admin).listSeries({ isCall, expiry, strike: wad(strike) })).wait();
-    ids.push(await optionsEngine.seriesCount());
-  }
-  return [ids[0]!, ids[1]!];
 }
 
 /** Straddles to write: what the writer asks for, capped under Ballast by the Greeks grid (with 2 % to spare). */
@@ -274,13 +221,7 @@ async function straddleUnits(
 ): Promise<number> {
   const desired = (DESIRED_NOTIONAL * equity) / price;
   if (policy === "static") return round(desired);
-  const [, callGreeks] = await optionsEngine.quote(call);
-  const [, putGreeks] = await optionsEngine.quote(put);
-  const perUnit = {
-    delta: -(callGreeks.delta + putGreeks.delta),
-    gamma: -(callGreeks.gamma + putGreeks.gamma),
-    vega: -(callGreeks.vega + putGreeks.vega),
-  };
+  const perUnit = await shortStraddleGreeks(optionsEngine, call, put);
   const max = Number(await system.ballast.riskModule.maxOptionsTrade(account, ETH_MARKET, perUnit)) / 1e18;
   return round(Math.min(desired, 0.98 * max));
 }
@@ -288,7 +229,11 @@ async function straddleUnits(
 const round = (units: number) => Math.floor(units * 1e4) / 1e4;
 
 function writerWallet(seed: number, policy: string, index: number): Wallet {
-  return new Wallet(`0x${BigInt.asUintN(256, BigInt(seed) * 1_000_003n + BigInt(index) + (policy === "ballast" ? 1n : 2n) * 7n ** 40n).toString(16).padStart(64, "0")}`);
+  return new Wallet(
+    `0x${BigInt.asUintN(256, BigInt(seed) * 1_000_003n + BigInt(index) + (policy === "ballast" ? 1n : 2n) * 7n ** 40n)
+      .toString(16)
+      .padStart(64, "0")}`,
+  );
 }
 
 /** Liquidations, deleverages and hedges of the run from the engine's and the module's events; bad debt. */
