@@ -409,9 +409,11 @@ interface IRiskModule is IRiskHook {
 
     /// @notice Validates an options book after the engine applied an options trade whose Greeks are `trade`.
     /// @dev A trade that does not raise the book's worst scenario loss (the grid of RISK-MODEL.md section 7, the
-    /// perpetual position's delta included) is never rejected, whatever the oracles say. Any other trade needs
-    /// every check of `validateIncrease` and reverts with `GreeksBoundExceeded` when the worst loss is above
-    /// what the account can bear, or `GreeksNotConfigured` in a market without Greeks sizing.
+    /// perpetual position's delta included, judged at the latest positive price whatever its age; in a market
+    /// without Greeks sizing, on a grid with a 100-vol-point shock) is never rejected, whatever the oracles
+    /// say, and even while paused. Any other trade needs every check of `validateIncrease` and reverts with
+    /// `GreeksBoundExceeded` when the worst loss is above what the account can bear, or `GreeksNotConfigured`
+    /// in a market without Greeks sizing.
     function validateOptionsTrade(
         address account,
         uint256 market,

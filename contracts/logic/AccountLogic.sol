@@ -71,7 +71,7 @@ library AccountLogic {
                 greeksMarkets[i]
             );
             if (options.delta == 0 && options.gamma == 0 && options.vega == 0) continue;
-            Book memory book = _book(s, engine, volatility, a, greeksMarkets[i], true);
+            Book memory book = _book(s, volatility, a, greeksMarkets[i], true, options);
             _requireWithinGrid(greeksMarkets[i], book, _total(book));
         }
     }
@@ -87,12 +87,14 @@ library AccountLogic {
         uint256 market,
         IOptionsEngine.Greeks memory trade
     ) external view {
-        if (s.greeks[market].enabled && !_raisesWorstLoss(s, engine, volatility, account, market, trade)) return;
+        IMarginEngine.AccountSnapshot memory snapshot = engine.accountSnapshot(account);
+        IOptionsEngine.Greeks memory options = IOptionsEngine(address(engine)).bookGreeks(account, market);
+        if (!_raisesWorstLoss(s, volatility, snapshot, options, market, trade)) return;
         if (!s.greeks[market].enabled) revert IRiskModule.GreeksNotConfigured(market);
         if (s.paused) revert IRiskModule.IncreasesArePaused();
         _checkSequencer(s);
-        EvaluatedAccount memory a = _evaluate(s, engine, volatility, account, true, 0, 0);
-        Book memory strictBook = _book(s, engine, volatility, a, market, true);
+        EvaluatedAccount memory a = _evaluateSnapshot(s, volatility, snapshot, account, true, 0, 0);
+        Book memory strictBook = _book(s, volatility, a, market, true, options);
         _requireWithinGrid(market, strictBook, _total(strictBook));
     }
 
@@ -106,7 +108,7 @@ library AccountLogic {
         uint256 market
     ) external view returns (IRiskModule.GreeksRisk memory risk) {
         EvaluatedAccount memory a = _validEvaluation(s, engine, volatility, account, market);
-        Book memory book = _book(s, engine, volatility, a, market, false);
+        Book memory book = _book(s, volatility, a, market, false, _bookGreeks(engine, account, market));
         risk.greeks = _total(book);
         risk.perpSize = book.position.size;
         risk.spot = book.position.price;
@@ -136,7 +138,7 @@ library AccountLogic {
         IOptionsEngine.Greeks memory perUnit
     ) external view returns (uint256) {
         EvaluatedAccount memory a = _validEvaluation(s, engine, volatility, account, market);
-        Book memory book = _book(s, engine, volatility, a, market, false);
+        Book memory book = _book(s, volatility, a, market, false, _bookGreeks(engine, account, market));
         return
             GreeksMath.maxTradeDown(_total(book), perUnit, book.position.price, book.xMax, book.volShock, book.allowed);
     }
@@ -258,8 +260,28 @@ library AccountLogic {
         bool strict,
         uint256 overrideMarket,
         uint256 overridePrice
+    ) private view returns (EvaluatedAccount memory) {
+        return
+            _evaluateSnapshot(
+                s,
+                volatility,
+                engine.accountSnapshot(account),
+                account,
+                strict,
+                overrideMarket,
+                overridePrice
+            );
+    }
+
+    function _evaluateSnapshot(
+        RiskState storage s,
+        IVolatilityOracle volatility,
+        IMarginEngine.AccountSnapshot memory snapshot,
+        address account,
+        bool strict,
+        uint256 overrideMarket,
+        uint256 overridePrice
     ) private view returns (EvaluatedAccount memory a) {
-        IMarginEngine.AccountSnapshot memory snapshot = engine.accountSnapshot(account);
         a.account = account;
         a.valid = true;
         a.positions = new EvaluatedPosition[](snapshot.positions.length);
@@ -464,23 +486,24 @@ library AccountLogic {
     /// judged at the same point, so the answer needs no fresh data (a loss-reducing trade is never blocked).
     function _raisesWorstLoss(
         RiskState storage s,
-        IMarginEngine engine,
         IVolatilityOracle volatility,
-        address account,
+        IMarginEngine.AccountSnapshot memory snapshot,
+        IOptionsEngine.Greeks memory options,
         uint256 market,
         IOptionsEngine.Greeks memory trade
     ) private view returns (bool) {
+        if (!s.marketMeta[market].listed) revert IRiskModule.MarketNotListed(market);
         IRiskModule.MarketConfig storage config = s.markets[market];
         (bool ok, , uint256 answer) = ChainlinkReader.read(config.feed, 0, ChainlinkReader.Level.Positive);
         if (!ok) return true;
         uint256 spot = answer * 10 ** (18 - s.marketMeta[market].feedDecimals);
         (uint256 sigma, ) = volatility.getVolatility(address(config.feed));
         uint256 xMax = _xMax(s, market, sigma);
-        uint256 volShock = s.greeks[market].volShock;
-        IOptionsEngine.Greeks memory afterTrade = IOptionsEngine(address(engine)).bookGreeks(account, market);
-        IMarginEngine.PositionSnapshot[] memory positions = engine.accountSnapshot(account).positions;
-        for (uint256 i; i < positions.length; ++i) {
-            if (positions[i].market == market) afterTrade.delta += positions[i].size;
+        // A market without Greeks sizing still tells reductions apart, on a grid with a 100-vol-point shock.
+        uint256 volShock = s.greeks[market].enabled ? s.greeks[market].volShock : _WAD;
+        IOptionsEngine.Greeks memory afterTrade = IOptionsEngine.Greeks(options.delta, options.gamma, options.vega);
+        for (uint256 i; i < snapshot.positions.length; ++i) {
+            if (snapshot.positions[i].market == market) afterTrade.delta += snapshot.positions[i].size;
         }
         IOptionsEngine.Greeks memory beforeTrade = IOptionsEngine.Greeks({
             delta: afterTrade.delta - trade.delta,
@@ -495,19 +518,27 @@ library AccountLogic {
     /// @dev The options book of `a` in `market` with the perpetual position there, and the grid's inputs.
     function _book(
         RiskState storage s,
-        IMarginEngine engine,
         IVolatilityOracle volatility,
         EvaluatedAccount memory a,
         uint256 market,
-        bool strict
+        bool strict,
+        IOptionsEngine.Greeks memory options
     ) private view returns (Book memory book) {
         IRiskModule.GreeksConfig memory config = s.greeks[market];
         if (!config.enabled) revert IRiskModule.GreeksNotConfigured(market);
         book.position = strict ? _strictPositionIn(s, volatility, a, market) : _positionIn(s, volatility, a, market);
-        book.options = IOptionsEngine(address(engine)).bookGreeks(a.account, market);
+        book.options = options;
         book.xMax = _xMax(s, market, book.position.sigma);
         book.volShock = config.volShock;
         book.allowed = _allowed(a, book.position.requirement, config.buffer);
+    }
+
+    function _bookGreeks(
+        IMarginEngine engine,
+        address account,
+        uint256 market
+    ) private view returns (IOptionsEngine.Greeks memory) {
+        return IOptionsEngine(address(engine)).bookGreeks(account, market);
     }
 
     /// @dev The options book's Greeks with the perpetual position's delta.

@@ -3,6 +3,7 @@ import { Wallet } from "ethers";
 import { wad } from "../lib/ballast/params.js";
 import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
 import type { GasMeter } from "../../typechain-types/index.js";
+import { type GreeksGas, measureGreeksGas } from "./greeksGas.js";
 
 /** Gas of the risk module's entry points (see `npm run bench:gas`). */
 export interface RiskGas {
@@ -27,6 +28,8 @@ export interface RiskGas {
   statusBatch100: number;
   /** `refreshDepth` of the ETH market (whole transaction). */
   refreshDepth: number;
+  /** Greeks sizing, measured last (it enables Greeks sizing on the ETH market). */
+  greeks: GreeksGas;
 }
 
 const EXTRA_MARKETS = 4;
@@ -116,5 +119,6 @@ export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
   }
   const statusBatch100 = Number(await riskLens.statusBatch.estimateGas(module, accounts));
   const refreshDepth = Number((await (await riskModule.refreshDepth(ETH_MARKET)).wait())!.gasUsed);
-  return { validateIncrease, deleverage, statusBatch100, refreshDepth };
+  const greeks = await measureGreeksGas(system, meter, metered);
+  return { validateIncrease, deleverage, statusBatch100, refreshDepth, greeks };
 }

@@ -137,6 +137,22 @@ describe("Greeks sizing (RISK-MODEL.md section 7) with the reference options eng
     await expect(f.options.connect(f.writer).trade(f.call, -f.maxUnits / 10n)).to.be.revertedWithCustomError(f.module, "PriceInvalid");
   });
 
+  it("without Greeks sizing (or while paused) a trade that lowers the worst loss still passes; one that raises it reverts", async () => {
+    const f = await load();
+    await sellStraddles(f, f.maxUnits / 2n);
+    await (await f.module.connect(f.system.admin).pauseIncreases()).wait();
+    await expect(f.options.connect(f.writer).trade(f.put, f.maxUnits / 10n)).to.emit(f.options, "OptionTraded");
+    await expect(f.options.connect(f.writer).trade(f.put, -f.maxUnits / 10n)).to.be.revertedWithCustomError(f.module, "IncreasesArePaused");
+    await (await f.module.connect(f.system.admin).unpauseIncreases()).wait();
+    await networkHelpers.time.increase(3_601);
+    const off = { ...DEFAULT_GREEKS, enabled: false, volShock: 0n, buffer: 0n, hedgeInterval: 0 };
+    await (await f.module.connect(f.system.admin).configureGreeks(ETH_MARKET, off)).wait();
+    await expect(f.options.connect(f.writer).trade(f.call, f.maxUnits / 10n)).to.emit(f.options, "OptionTraded");
+    await expect(f.options.connect(f.writer).trade(f.call, -f.maxUnits / 10n))
+      .to.be.revertedWithCustomError(f.module, "GreeksNotConfigured")
+      .withArgs(ETH_MARKET);
+  });
+
   it("in a Greeks market the grid replaces the liquidation-distance bound of a perpetual: a perp-only account is bound by Greeks", async () => {
     const f = await load();
     const risk = await f.module.positionRisk(f.writer.address, ETH_MARKET);
