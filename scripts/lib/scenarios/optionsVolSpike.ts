@@ -18,11 +18,13 @@ import type { ScenarioSummary } from "./summary.js";
 
 /** Greeks sizing of the ETH market in this scenario (RISK-MODEL.md section 7): the defaults. */
 export const GREEKS = DEFAULT_GREEKS;
+/** The engines' requirement per unit of short option underlying notional in this scenario (5 %). */
+export const SHORT_MARGIN = 0.05;
 /**
  * Straddles each writer asks for: underlying notional (one straddle counted once) as a multiple of its equity.
  * The engines' short-option margin on both legs then needs 95 % of the equity: the most they accept.
  */
-export const DESIRED_NOTIONAL = 4.75;
+export const DESIRED_NOTIONAL = 9.5;
 const STEP_SECONDS = 600;
 const EXPIRY_DAYS = 30;
 
@@ -60,29 +62,29 @@ export interface OptionsVolSpikeResult {
   baseline: OptionsRun;
 }
 
-/** The path: an hour calm, then -20 % over 12 hours with noise that doubles realized volatility, and a -6 % gap. */
+/**
+ * The path: an hour calm (about 60 % annualized volatility), then -20 % over twelve hours in ten-minute rounds
+ * whose noise doubles the realized volatility (to about 120 %), ending exactly at -20 %.
+ */
 export function volSpikePath(seed: number, start: number, startPrice: number): { t: number; price: number }[] {
   const random = new Random(seed);
   const points: { t: number; price: number }[] = [];
   let price = startPrice;
   const calm = 6;
   const crash = 72;
-  const gapAt = calm + 30;
-  const drift = (Math.log(0.8) - Math.log(0.94)) / crash;
+  const drift = Math.log(0.8) / crash;
   for (let i = 1; i <= calm + crash; i++) {
     if (i <= calm) price = startPrice * (1 + (i % 2 === 0 ? 0.0013 : -0.0013));
-    else if (i === gapAt) price *= 0.94;
-    else price *= Math.exp(drift + 0.0045 * random.gaussian());
+    else price *= Math.exp(drift + 0.0033 * random.gaussian());
     points.push({ t: start + i * STEP_SECONDS, price });
   }
-  // End exactly at -20 %.
   points[points.length - 1]!.price = startPrice * 0.8;
   return points;
 }
 
 /**
  * `options-vol-spike`: option writers sell 30-day at-the-money straddles (short gamma, short vega) on ETH,
- * then ETH falls 20 % over twelve hours (with a 6 % gap) while its realized volatility doubles. With
+ * then ETH falls 20 % over twelve hours while its realized volatility doubles. With
  * Ballast, each writer's book is sized by the Greeks scenario grid (`maxOptionsTrade`) and the real keeper
  * runs in hedge mode, rebalancing each book's delta with a perpetual whenever it leaves its gamma band.
  * The baseline writes what the engine's short-option margin allows, with the same path and no hedging.
@@ -100,7 +102,7 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
 
   const { riskModule, volatilityOracle, engine } = system.ballast;
   await enableGreeks(system, GREEKS);
-  const ballastOptions = await deployOptions(system);
+  const ballastOptions = await deployOptions(system, system.ballast.engine, SHORT_MARGIN);
   const expiry = start + EXPIRY_DAYS * 86_400;
   const base = await networkHelpers.takeSnapshot();
   const sigmaOf = async () => Number((await volatilityOracle.getVolatility(system.feeds.eth.address))[0]) / 1e18;
@@ -108,7 +110,7 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
 
   const run = async (policy: "ballast" | "static"): Promise<OptionsRun & { sigmaPeak: number }> => {
     const marginEngine = policy === "ballast" ? engine : (await baselinePolicy(system, "static", 1, admin!)).engine;
-    const optionsEngine = policy === "ballast" ? ballastOptions : await deployOptions(system, marginEngine);
+    const optionsEngine = policy === "ballast" ? ballastOptions : await deployOptions(system, marginEngine, SHORT_MARGIN);
     const { call, put } = await listStraddle(optionsEngine, admin!, expiry, startPrice);
     const writers = equities.map((_, i) => writerWallet(options.seed, policy, i).connect(ethers.provider));
     const written: number[] = [];
@@ -134,7 +136,7 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
         ? await startSimKeeper(system, {
             signer: keeperSigner!,
             checkpoint: path.join(checkpointDir, "keeper.json"),
-            hedge: { markets: [ETH_MARKET] },
+            // hedge: { markets: [ETH_MARKET] },
           })
         : undefined;
     const fromBlock = await ethers.provider.getBlockNumber();
@@ -159,6 +161,10 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
           for (const holding of await optionsEngine.holdings(addresses[i]!))
             optionsLiquidated += (Math.abs(Number(holding.units)) / 1e18) * point.price;
           await (await marginEngine.connect(admin).liquidate(addresses[i]!)).wait();
+        }
+        if (process.env.OVS_DEBUG) {
+          const m0 = await marginEngine.margin(addresses[0]!);
+          process.stderr.write(`${policy} ${step} p=${point.price.toFixed(0)} sigma=${(await sigmaOf()).toFixed(2)} eq=${(Number(m0.equity) / 1e18).toFixed(0)} req=${(Number(m0.requirement) / 1e18).toFixed(0)} opt=${(Number(m0.optionsValue) / 1e18).toFixed(0)} liq=${liquidatable[0]}\n`);
         }
         for (const [i, address] of addresses.entries()) {
           minEquity[i] = Math.min(minEquity[i]!, Number((await marginEngine.margin(address)).equity) / 1e18);

@@ -4,6 +4,7 @@ import type { Environment } from "../environment.js";
 import { runCascade } from "./cascade.js";
 import { runCollateralFailure } from "./collateralFailure.js";
 import { runFlashLoanShocks } from "./flashLoan.js";
+import { runOptionsVolSpike } from "./optionsVolSpike.js";
 import { runMangoPump, runPhaseChange, runSequencerOutage, runStaleFeed } from "./oracleIncidents.js";
 import type { ScenarioSummary } from "./summary.js";
 
@@ -23,4 +24,5 @@ export const SCENARIOS: Record<string, (connection: NetworkConnection, options: 
   "oracle-sequencer-outage": async (connection, options) => (await runSequencerOutage(connection, options)).summary,
   "oracle-phase-change": async (connection, options) => (await runPhaseChange(connection, options)).summary,
   "collateral-quality-failure": async (connection, options) => (await runCollateralFailure(connection, options)).summary,
+  "options-vol-spike": async (connection, options) => (await runOptionsVolSpike(connection, options)).summary,
 };

@@ -1,0 +1,10 @@
+import { inProcessChain } from "./lib/chain.js";
+import { runOptionsVolSpike } from "./lib/scenarios/optionsVolSpike.js";
+const chain = await inProcessChain();
+const t0 = Date.now();
+const r = await runOptionsVolSpike(chain, { seed: 20250312, onProgress: (l, d, t) => { if (d % 20 === 0) process.stderr.write(`${l} ${d}/${t}\n`); } });
+console.log(JSON.stringify(r.summary), r.sigma);
+for (const run of [r.ballast, r.baseline]) console.log(run.policy, "hedges", run.hedges, "written", run.written.map(w=>w.toFixed(1)).join(","), "worst/allow", run.worstLoss.map((w, i) => (w / run.allowance[i]!).toFixed(2)).join(","));
+console.log("prices", r.path.filter((_, i) => i % 8 === 0).map((p) => p.price.toFixed(0)).join(" "));
+console.log((Date.now() - t0) / 1000, "s");
+await chain.close();
