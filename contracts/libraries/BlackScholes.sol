@@ -127,8 +127,9 @@ library BlackScholes {
         uint256 twoSquare = Math.mulDiv(2 * y, y, _WAD);
         uint256 term = y;
         uint256 sum = y;
+        // term <= 1e33 and twoSquare < 70e18 inside the cut-off: the products cannot overflow.
         for (uint256 n = 1; term != 0; ++n) {
-            term = Math.mulDiv(term, twoSquare, (2 * n + 1) * _WAD);
+            term = (term * twoSquare) / ((2 * n + 1) * _WAD);
             sum += term;
         }
         uint256 gauss = exp(UD60x18.wrap(Math.mulDiv(y, y, _WAD))).unwrap();
