@@ -8,6 +8,8 @@ import { Interface } from "ethers";
 const POSITION_RISK =
   "tuple(uint256 market, int256 size, uint256 price, uint256 notional, uint256 cap, uint8 binding, uint256 deleverageNotional)";
 const ACCOUNT_STATUS = `tuple(uint8 status, int256 equity, ${POSITION_RISK} worst, uint256 ratio)`;
+const GREEKS = "tuple(int256 delta, int256 gamma, int256 vega)";
+const GREEKS_RISK = `tuple(${GREEKS} greeks, int256 perpSize, uint256 spot, uint256 sigma, uint256 xMax, int256 equity, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep, int256 hedgeDelta, uint256 rebalanceBand)`;
 
 /** `IRiskModule`: the views and entry points the keeper calls, its events and its errors. */
 export const RISK_MODULE_ABI = [
@@ -17,6 +19,7 @@ export const RISK_MODULE_ABI = [
   "function deleverageQuote(address account, uint256 market) view returns (uint256 notional, uint256 sizeDelta, uint256 keeperFee)",
   "function deleverageCapacity(uint256 market) view returns (uint256 remaining, uint256 capacity)",
   "function deleverage(address account, uint256 market) returns (uint256 sizeDelta)",
+  `function greeksRisk(address account, uint256 market) view returns (${GREEKS_RISK})`,
   "function collateralConfig(address asset) view returns (tuple(address feed, uint32 maxPriceAge, uint8 tier, uint64 baseHaircut, uint64 volZ, uint32 volHorizon))",
   "function tierLeverage(uint8 tier) view returns (uint256)",
   "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
@@ -35,11 +38,17 @@ export const RISK_MODULE_ABI = [
   "error NothingToDeleverage(address account, uint256 market, uint256 notional, uint256 cap)",
   "error AlreadyDeleveraged(address account, uint256 market)",
   "error DeleverageWindowExhausted(uint256 market, uint256 capacity)",
+  "error GreeksBoundExceeded(uint256 market, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep)",
+  "error GreeksNotConfigured(uint256 market)",
   "error ReentrancyGuardReentrantCall()",
   // Errors the reference engine may raise inside `reducePosition`.
   "error NotRiskModule(address caller)",
   "error UnknownMarket(uint256 market)",
   "error ReduceTooLarge(uint256 size, uint256 sizeDelta)",
+  // Errors the reference engine may raise inside `tradeFor` (hedge mode).
+  "error NotHedger(address account, address caller)",
+  "error BelowMaintenance(int256 equity, uint256 requirement)",
+  "error PriceUnavailable(address feed)",
 ] as const;
 
 /** `IRiskLens.statusBatch`. */
@@ -52,6 +61,10 @@ export const ENGINE_ABI = [
   "function accountSnapshot(address account) view returns (tuple(tuple(address asset, uint256 amount)[] collateral, tuple(uint256 market, int256 size, uint256 entryPrice)[] positions, int256 adjustments) snapshot)",
   "function openInterest(uint256 market) view returns (uint256 longSize, uint256 shortSize)",
   "event PositionChanged(address indexed account, uint256 indexed market, int256 sizeBefore, int256 sizeAfter, uint256 price, int256 realizedPnl)",
+  // Hedge mode (`IReferenceMarginEngine`): accounts opt in by approving the keeper as their hedger.
+  "function tradeFor(address account, uint256 market, int256 sizeDelta)",
+  "function isHedger(address account, address hedger) view returns (bool)",
+  "event HedgerApproved(address indexed account, address indexed hedger, bool approved)",
 ] as const;
 
 /** `IVolatilityOracle`: poke and the cursor of each feed. */
@@ -80,6 +93,8 @@ export const erc20Interface = new Interface(ERC20_ABI);
 
 /** Topic of `PositionChanged`. */
 export const POSITION_CHANGED_TOPIC = engineInterface.getEvent("PositionChanged")!.topicHash;
+/** Topic of `HedgerApproved`. */
+export const HEDGER_APPROVED_TOPIC = engineInterface.getEvent("HedgerApproved")!.topicHash;
 /** Topic of `Deleveraged`. */
 export const DELEVERAGED_TOPIC = moduleInterface.getEvent("Deleveraged")!.topicHash;
 

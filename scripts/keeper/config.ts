@@ -19,7 +19,7 @@ import { ConfigError } from "./errors.js";
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-type Kind = "string" | "int" | "number" | "bool" | "address" | "addresses" | "url" | "gwei" | "level";
+type Kind = "string" | "int" | "ints" | "number" | "bool" | "address" | "addresses" | "url" | "gwei" | "level";
 
 interface Field {
   kind: Kind;
@@ -257,6 +257,28 @@ export const FIELDS = {
     schema: int(50, 600_000).default(15_000),
   },
   rpcAttempts: { kind: "int", placeholder: "<n>", help: "attempts per RPC request (default 5)", schema: int(1, 50).default(5) },
+  hedge: {
+    kind: "bool",
+    placeholder: "<bool>",
+    help: "hedge mode: rebalance the perpetual of every account that approved this keeper as its hedger when its options book's delta leaves its gamma band (default false; docs/KEEPER.md)",
+    schema: bool.default(false),
+  },
+  hedgeMarkets: {
+    kind: "ints",
+    placeholder: "<m,n,...>",
+    help: "hedge mode: the markets (with Greeks sizing) to hedge (default 1)",
+    schema: z
+      .array(int(0, Number.MAX_SAFE_INTEGER), { error: "expected a list of market ids" })
+      .min(1, "expected at least one market id")
+      .default([1])
+      .transform((ids) => ids.map((id) => BigInt(id))),
+  },
+  hedgeMinTrade: {
+    kind: "number",
+    placeholder: "<units>",
+    help: "hedge mode: smallest hedge trade sent, underlying units (default 0.001)",
+    schema: num(0, 1e12).default(0.001),
+  },
   shutdownTimeoutSeconds: {
     kind: "number",
     placeholder: "<s>",
@@ -298,6 +320,8 @@ function fromText(kind: Kind, text: string): unknown {
       return text;
     case "addresses":
       return t === "" ? [] : t.split(",").map((s) => s.trim());
+    case "ints":
+      return t === "" ? [] : t.split(",").map((s) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s));
     default:
       return t;
   }

@@ -29,8 +29,10 @@ import { type KeeperConfig, redactUrl } from "./config.js";
 import { AccountDiscovery, type SyncResult } from "./discovery.js";
 import { AbortedError, ChainMismatchError, ConfigError, describeError } from "./errors.js";
 import { HeadSource } from "./heads.js";
+import { Hedger } from "./hedger.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HealthReport, KeeperMetrics, type MetricsServer, startMetricsServer } from "./metrics.js";
+import { OptIns } from "./optIns.js";
 import { OraclePoker } from "./poker.js";
 import { Prefilter } from "./prefilter.js";
 import { rankOverCap } from "./ranking.js";
@@ -69,9 +71,28 @@ export interface DeleverageResult {
   keeperFee: bigint;
 }
 
+/** A hedge submitted by hedge mode. */
+export interface HedgeTrade {
+  account: string;
+  market: bigint;
+  sizeDelta: bigint;
+}
+
 export interface KeeperEvents {
-  /** A block was processed: statuses scanned, over-cap accounts ranked and submitted. */
-  block: [{ number: number; head: number; accounts: number; owned: number; overCap: Candidate[]; submitted: Candidate[] }];
+  /** A block was processed: statuses scanned, over-cap accounts ranked and submitted, hedges submitted. */
+  block: [
+    {
+      number: number;
+      head: number;
+      accounts: number;
+      owned: number;
+      overCap: Candidate[];
+      submitted: Candidate[];
+      hedged: HedgeTrade[];
+    },
+  ];
+  /** A hedge job finished. */
+  hedgeOutcome: [{ hedge: HedgeTrade; outcome: TxOutcome }];
   /** A deleverage job finished. */
   outcome: [{ candidate: Candidate; outcome: TxOutcome; result?: DeleverageResult }];
   /** A tick failed (it is retried on the next head). */
@@ -293,6 +314,38 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     logger,
     metrics,
   );
+  let hedger: Hedger | undefined;
+  if (config.hedge) {
+    if (address === undefined)
+      throw new ConfigError([
+        "KEEPER_PRIVATE_KEY: hedge mode needs the keeper's address (accounts opt in by approving it), even in dry-run",
+      ]);
+    const optIns = new OptIns(provider, rpc, {
+      engine,
+      hedger: address,
+      startBlock: config.startBlock,
+      safeDepth: config.safeDepth,
+      logChunkBlocks: config.logChunkBlocks,
+    });
+    hedger = new Hedger(
+      provider,
+      rpc,
+      optIns,
+      tx,
+      {
+        module,
+        engine,
+        markets: config.hedgeMarkets,
+        minTrade: BigInt(Math.round(config.hedgeMinTrade * 1e9)) * 10n ** 9n,
+        concurrency: config.readConcurrency,
+        cooldownMs: config.cooldownSeconds * 1000,
+        inShard: (account) => inShard(account, config.shardIndex, config.shardCount),
+      },
+      logger,
+      metrics,
+    );
+    logger.info({ markets: config.hedgeMarkets, minTrade: config.hedgeMinTrade }, "hedge mode on");
+  }
   const heads = new HeadSource(provider, rpc, config.pollIntervalMs, logger);
   if (ctx.websocket && config.subscribe) await heads.subscribe();
 
@@ -498,6 +551,12 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     }
     const jobs = submitted.map((c) => deleverageJob(module, c));
     tx.submitAll(jobs, config.readConcurrency).forEach((promise, i) => void promise.then((outcome) => onOutcome(submitted[i]!, outcome)));
+    const hedged: HedgeTrade[] = [];
+    for (const h of (await hedger?.tick(blockTag)) ?? []) {
+      const hedge = { account: h.account, market: h.market, sizeDelta: h.sizeDelta };
+      hedged.push(hedge);
+      void h.outcome.then((outcome) => events.emit("hedgeOutcome", { hedge, outcome }));
+    }
 
     processed = blockTag;
     lastProcessedAt = Date.now();
@@ -508,7 +567,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     metrics.accountsOwned.set(owned.length);
     if (Date.now() - lastSave >= config.checkpointIntervalSeconds * 1000) await saveCheckpoint();
     logger.debug({ block: blockTag, head, accounts: owned.length, overCap: overCap.length, ms: Date.now() - started }, "block processed");
-    events.emit("block", { number: blockTag, head, accounts: discovery.accountCount, owned: owned.length, overCap, submitted });
+    events.emit("block", { number: blockTag, head, accounts: discovery.accountCount, owned: owned.length, overCap, submitted, hedged });
   };
 
   let stopping = false;

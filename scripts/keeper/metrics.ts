@@ -46,6 +46,27 @@ export class KeeperMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly hedgeAccounts = new Gauge({
+    name: "keeper_hedge_accounts",
+    help: "Accounts that approved this keeper as their hedger (hedge mode)",
+    registers: [this.registry],
+  });
+  readonly hedgesSent = new Counter({
+    name: "keeper_hedges_sent_total",
+    help: "Hedge transactions broadcast (replacements excluded)",
+    registers: [this.registry],
+  });
+  readonly hedgesConfirmed = new Counter({
+    name: "keeper_hedges_confirmed_total",
+    help: "Hedges mined with success and confirmed",
+    registers: [this.registry],
+  });
+  readonly hedgesFailed = new Counter({
+    name: "keeper_hedges_failed_total",
+    help: "Hedges that failed, by reason",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
   readonly simulations = new Counter({
     name: "keeper_simulations_total",
     help: "Deleverage simulations, by result",

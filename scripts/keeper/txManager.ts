@@ -49,7 +49,7 @@ export type RevertAction = "drop" | "wait" | "skip" | "fail";
 export interface TxJob {
   /** In-flight key: at most one job per key at a time. */
   key: string;
-  kind: "deleverage" | "poke";
+  kind: "deleverage" | "poke" | "hedge";
   to: string;
   data: string;
   /** Decodes the revert data of a simulation. */
@@ -436,6 +436,7 @@ export class TxManager {
           return { status: "failed", reason: sent.reason, error: describeError(sent.error) };
         }
         if (job.kind === "deleverage") this.metrics.deleveragesSent.inc();
+        if (job.kind === "hedge") this.metrics.hedgesSent.inc();
         this.logger.info(
           {
             ...job.context,

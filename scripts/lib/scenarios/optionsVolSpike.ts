@@ -136,7 +136,7 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
         ? await startSimKeeper(system, {
             signer: keeperSigner!,
             checkpoint: path.join(checkpointDir, "keeper.json"),
-            // hedge: { markets: [ETH_MARKET] },
+            hedge: { markets: [ETH_MARKET] },
           })
         : undefined;
     const fromBlock = await ethers.provider.getBlockNumber();
@@ -161,10 +161,6 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
           for (const holding of await optionsEngine.holdings(addresses[i]!))
             optionsLiquidated += (Math.abs(Number(holding.units)) / 1e18) * point.price;
           await (await marginEngine.connect(admin).liquidate(addresses[i]!)).wait();
-        }
-        if (process.env.OVS_DEBUG) {
-          const m0 = await marginEngine.margin(addresses[0]!);
-          process.stderr.write(`${policy} ${step} p=${point.price.toFixed(0)} sigma=${(await sigmaOf()).toFixed(2)} eq=${(Number(m0.equity) / 1e18).toFixed(0)} req=${(Number(m0.requirement) / 1e18).toFixed(0)} opt=${(Number(m0.optionsValue) / 1e18).toFixed(0)} liq=${liquidatable[0]}\n`);
         }
         for (const [i, address] of addresses.entries()) {
           minEquity[i] = Math.min(minEquity[i]!, Number((await marginEngine.margin(address)).equity) / 1e18);

@@ -14,6 +14,8 @@ export interface KeeperRunOptions {
   logger?: Logger;
   /** Longest wait for the keeper to catch up with the chain at one step, ms (default 60,000). */
   stepTimeoutMs?: number;
+  /** Hedge mode on these markets (accounts opt in by approving the keeper's address as their hedger). */
+  hedge?: { markets: readonly bigint[] };
 }
 
 /** A running keeper as the simulator drives it, with the keeper itself for inspection. */
@@ -41,13 +43,17 @@ export async function startSimKeeper(system: System, options: KeeperRunOptions):
     checkpoint: options.checkpoint,
     checkpointIntervalSeconds: 60,
     scanMode: "prefilter",
+    ...(options.hedge === undefined ? {} : { hedge: true, hedgeMarkets: options.hedge.markets.map(Number) }),
   });
   const keeper = await startKeeper(config, { provider, signer: options.signer, logger: options.logger ?? silentLogger() });
   let inFlight = 0;
   keeper.events.on("block", (block) => {
-    inFlight += block.submitted.length;
+    inFlight += block.submitted.length + block.hedged.length;
   });
   keeper.events.on("outcome", () => {
+    inFlight--;
+  });
+  keeper.events.on("hedgeOutcome", () => {
     inFlight--;
   });
   const timeout = options.stepTimeoutMs ?? 60_000;

@@ -98,6 +98,9 @@ describe("keeper configuration", () => {
     rpcTimeoutMs: "1",
     rpcAttempts: "0",
     shutdownTimeoutSeconds: "99999",
+    hedge: "maybe",
+    hedgeMarkets: "1,eth",
+    hedgeMinTrade: "-1",
   };
 
   it("has a bad value in this table for every field", () => {
