@@ -10,8 +10,11 @@ import {UD60x18, exp, ln} from "@prb/math/src/UD60x18.sol";
 /// @dev The transcendental functions come from PRB Math (`exp`, `ln`); the standard normal distribution is
 /// computed from the all-positive series `erf(y) = 2/sqrt(pi) * e^(-y^2) * sum_n 2^n y^(2n+1) / (1*3*...*(2n+1))`,
 /// which has no cancellation (every term is positive), summed until a term is below one wei; beyond
-/// `|x| >= CDF_CUTOFF` (8.3) the distribution is 0 or 1 to within 1e-16. Measured against a float64 model
-/// (`test/unit/blackScholes.test.ts`): |N - N_exact| <= 1e-15 on [-10, 10]. Rounding is to nearest within
+/// `|x| >= CDF_CUTOFF` (8.3) the distribution is 0 or 1 to within 1e-16. Measured against an independent
+/// float64 model (`test/unit/blackScholes.test.ts`): the distribution within 1e-14 on [-10, 10]; on 1,000
+/// random options, prices within 4e-14 of the spot, deltas within 2e-14, gammas within 2e-11 relative.
+/// Gas: about 20,500 for a `quote` of a 30-day at-the-money option (more far from the money, where the erf
+/// series needs more terms). Rounding is to nearest within
 /// the model's error, not directed: these are reference prices of the reference options engine, whose risk is
 /// bounded by the module's scenario grid on the Greeks it reports.
 ///
