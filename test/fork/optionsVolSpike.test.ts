@@ -26,6 +26,7 @@ for (const mode of MODES) {
           `the static margin ${result.baseline.written.reduce((a, b) => a + b, 0).toFixed(1)}; hedges sent ${result.ballast.hedges}`,
         `worst loss / allowance (equity less the ${pct(GREEKS.buffer)} buffer) per Ballast writer: ` +
           `${ratios.map((r) => r.toFixed(2)).join(", ")} (largest loss ${usd(Math.max(...result.ballast.worstLoss))})`,
+        `Ballast's deleverages of hedges by binding bound: ${JSON.stringify(result.ballast.deleverageBounds)}`,
       ]);
     });
 

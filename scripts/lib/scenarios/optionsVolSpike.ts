@@ -11,6 +11,7 @@ import { setPrice } from "../chainlink/feeds.js";
 import type { Environment } from "../environment.js";
 import { DEFAULT_GREEKS, deployOptions, enableGreeks, listStraddle, shortStraddleGreeks } from "../options/setup.js";
 import { Random } from "../random.js";
+import { Bound, BOUND_NAMES } from "../riskMath.js";
 import { baselinePolicy } from "../sim/policies.js";
 import { startSimKeeper } from "../sim/keeperRun.js";
 import { depositCollateral, deploySystem, ETH_MARKET, type System } from "../system.js";
@@ -45,6 +46,8 @@ export interface OptionsRun {
   deleverages: number;
   deleveragedNotional: number;
   hedges: number;
+  /** Deleverages by the bound that bound them (`Bound` names). */
+  deleverageBounds: Record<string, number>;
   /** Straddles written per writer (units of underlying). */
   written: number[];
   /** Each writer's largest equity drawdown from its opening equity, USD. */
@@ -244,7 +247,12 @@ async function tally(
   marginEngine: ReferenceMarginEngine,
   fromBlock: number,
   writers: string[],
-): Promise<Pick<OptionsRun, "badDebt" | "liquidations" | "liquidatedNotional" | "deleverages" | "deleveragedNotional" | "hedges">> {
+): Promise<
+  Pick<
+    OptionsRun,
+    "badDebt" | "liquidations" | "liquidatedNotional" | "deleverages" | "deleveragedNotional" | "hedges" | "deleverageBounds"
+  >
+> {
   const liquidated = await marginEngine.queryFilter(marginEngine.filters.Liquidated(), fromBlock);
   const deleveraged =
     marginEngine === system.ballast.engine
@@ -265,5 +273,10 @@ async function tally(
     deleverages: deleveraged.length,
     deleveragedNotional: deleveraged.reduce((sum, e) => sum + Number(e.args.notional) / 1e18, 0),
     hedges: hedges.length - deleveraged.length,
+    deleverageBounds: deleveraged.reduce<Record<string, number>>((counts, e) => {
+      const name = BOUND_NAMES[Number(e.args.binding) as Bound];
+      counts[name] = (counts[name] ?? 0) + 1;
+      return counts;
+    }, {}),
   };
 }
