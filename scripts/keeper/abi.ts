@@ -20,6 +20,7 @@ export const RISK_MODULE_ABI = [
   "function deleverageCapacity(uint256 market) view returns (uint256 remaining, uint256 capacity)",
   "function deleverage(address account, uint256 market) returns (uint256 sizeDelta)",
   `function greeksRisk(address account, uint256 market) view returns (${GREEKS_RISK})`,
+  "function refreshDepth(uint256 market) returns (uint256 down, uint256 up)",
   "function collateralConfig(address asset) view returns (tuple(address feed, uint32 maxPriceAge, uint8 tier, uint64 baseHaircut, uint64 volZ, uint32 volHorizon))",
   "function tierLeverage(uint8 tier) view returns (uint256)",
   "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
@@ -40,6 +41,7 @@ export const RISK_MODULE_ABI = [
   "error DeleverageWindowExhausted(uint256 market, uint256 capacity)",
   "error GreeksBoundExceeded(uint256 market, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep)",
   "error GreeksNotConfigured(uint256 market)",
+  "error PoolObserveFailed(uint256 market)",
   "error ReentrancyGuardReentrantCall()",
   // Errors the reference engine may raise inside `reducePosition`.
   "error NotRiskModule(address caller)",

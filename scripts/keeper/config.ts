@@ -257,6 +257,18 @@ export const FIELDS = {
     schema: int(50, 600_000).default(15_000),
   },
   rpcAttempts: { kind: "int", placeholder: "<n>", help: "attempts per RPC request (default 5)", schema: int(1, 50).default(5) },
+  refreshDepth: {
+    kind: "bool",
+    placeholder: "<bool>",
+    help: "refresh each market's depth state (refreshDepth) once it is older than depthRefreshFraction of its depthMaxAge: increases, hedges included, fail on a stale one (default false)",
+    schema: bool.default(false),
+  },
+  depthRefreshFraction: {
+    kind: "number",
+    placeholder: "<x>",
+    help: "refresh a depth state at this fraction of its depthMaxAge (default 0.5)",
+    schema: num(0.05, 1).default(0.5),
+  },
   hedge: {
     kind: "bool",
     placeholder: "<bool>",

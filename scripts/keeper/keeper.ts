@@ -26,6 +26,7 @@ import {
 import { DELEVERAGED_TOPIC, moduleInterface, Status } from "./abi.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { type KeeperConfig, redactUrl } from "./config.js";
+import { DepthRefresher } from "./depthRefresher.js";
 import { AccountDiscovery, type SyncResult } from "./discovery.js";
 import { AbortedError, ChainMismatchError, ConfigError, describeError } from "./errors.js";
 import { HeadSource } from "./heads.js";
@@ -314,6 +315,10 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     logger,
     metrics,
   );
+  const refresher = config.refreshDepth
+    ? new DepthRefresher(provider, rpc, tx, { module, fraction: config.depthRefreshFraction, pauseMs: 10 * 60_000 }, logger, metrics)
+    : undefined;
+  refresher?.learnMarkets(discovery.markets);
   let hedger: Hedger | undefined;
   if (config.hedge) {
     if (address === undefined)
@@ -524,7 +529,10 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       addOwned(sync.added);
       logger.info({ added: sync.added.length, total: discovery.accountCount, block: discovery.lastBlock }, "new accounts");
     }
-    if (sync.newMarkets.length > 0) await poker.learnMarkets(sync.newMarkets);
+    if (sync.newMarkets.length > 0) {
+      await poker.learnMarkets(sync.newMarkets);
+      refresher?.learnMarkets(sync.newMarkets);
+    }
     let blockTag = discovery.lastBlock;
     if (config.poke && (await poker.pokeIfNeeded(blockTag))) {
       blockTag = Math.max(blockTag, await rpc.call("eth_blockNumber", () => provider.getBlockNumber()));
@@ -551,6 +559,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     }
     const jobs = submitted.map((c) => deleverageJob(module, c));
     tx.submitAll(jobs, config.readConcurrency).forEach((promise, i) => void promise.then((outcome) => onOutcome(submitted[i]!, outcome)));
+    await refresher?.tick(blockTag);
     const hedged: HedgeTrade[] = [];
     for (const h of (await hedger?.tick(blockTag)) ?? []) {
       const hedge = { account: h.account, market: h.market, sizeDelta: h.sizeDelta };

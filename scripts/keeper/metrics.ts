@@ -46,6 +46,12 @@ export class KeeperMetrics {
     labelNames: ["reason"] as const,
     registers: [this.registry],
   });
+  readonly depthRefreshes = new Counter({
+    name: "keeper_depth_refreshes_total",
+    help: "Depth-state refreshes, by result (--refresh-depth)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
   readonly hedgeAccounts = new Gauge({
     name: "keeper_hedge_accounts",
     help: "Accounts that approved this keeper as their hedger (hedge mode)",

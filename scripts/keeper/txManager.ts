@@ -49,7 +49,7 @@ export type RevertAction = "drop" | "wait" | "skip" | "fail";
 export interface TxJob {
   /** In-flight key: at most one job per key at a time. */
   key: string;
-  kind: "deleverage" | "poke" | "hedge";
+  kind: "deleverage" | "poke" | "hedge" | "refresh";
   to: string;
   data: string;
   /** Decodes the revert data of a simulation. */

@@ -98,6 +98,8 @@ describe("keeper configuration", () => {
     rpcTimeoutMs: "1",
     rpcAttempts: "0",
     shutdownTimeoutSeconds: "99999",
+    refreshDepth: "sometimes",
+    depthRefreshFraction: "2",
     hedge: "maybe",
     hedgeMarkets: "1,eth",
     hedgeMinTrade: "-1",
