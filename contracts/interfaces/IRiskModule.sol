@@ -36,8 +36,10 @@ import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 ///
 /// Roles and powers (OpenZeppelin access control; the default admin changes only in two steps after a
 /// delay and grants every other role):
-/// - `RISK_ADMIN_ROLE` lists and configures markets, collaterals, tiers and the sequencer feed, each field
-///   within the hard bounds of the implementation, and at most once per `CONFIG_COOLDOWN` per market or asset.
+/// - `RISK_ADMIN_ROLE` lists and configures markets, collaterals, tiers, the sequencer feed and each market's
+///   Greeks sizing, each field within the hard bounds of the implementation, and at most once per
+///   `CONFIG_COOLDOWN` per market or asset. Turning Greeks sizing off cannot block an options trade that
+///   lowers a book's worst scenario loss.
 /// - `RISK_ORACLE_ROLE` moves one numeric market parameter at a time by at most `MAX_ORACLE_CHANGE`
 ///   (relative) per update, at most once per `ORACLE_COOLDOWN` per parameter (Aave risk-steward style).
 /// - `GUARDIAN_ROLE` pauses risk-increasing actions (`validateIncrease`, `validateAccount`); it cannot pause
