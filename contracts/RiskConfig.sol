@@ -7,6 +7,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/Ag
 
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
 import {IOptionsEngine} from "./interfaces/IOptionsEngine.sol";
+import {IRiskAdmin} from "./interfaces/IRiskAdmin.sol";
 import {IRiskModule} from "./interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {RiskMath} from "./libraries/RiskMath.sol";
@@ -30,6 +31,9 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     uint256 public constant MAX_GREEKS_MARKETS = 8;
 
     uint256 internal constant _WAD = 1e18;
+
+    /// @dev All storage of the module.
+    RiskState private _s;
 
     /// @dev Hard bounds: [min, max] per field.
     uint256 private constant _MAX_PRICE_AGE = 2 days;
@@ -66,31 +70,30 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     /// @inheritdoc IRiskModule
     IVolatilityOracle public immutable override volatilityOracle;
 
-    /// @dev All storage of the module (read and written by its linked logic libraries).
-    RiskState internal _s;
-
     constructor(
         IMarginEngine engine_,
         IVolatilityOracle volatilityOracle_,
         uint48 adminDelay,
         address admin
     ) AccessControlDefaultAdminRules(adminDelay, admin) {
-        if (address(engine_) == address(0)) revert InvalidConfig(ConfigField.Asset, 0);
-        if (address(volatilityOracle_) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
+        if (address(engine_) == address(0)) revert InvalidConfig(ConfigField.Engine, 0);
+        if (address(volatilityOracle_) == address(0)) revert InvalidConfig(ConfigField.VolatilityOracle, 0);
         engine = engine_;
         volatilityOracle = volatilityOracle_;
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function configureMarket(uint256 market, MarketConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         _cooldown(keccak256(abi.encode("market", market)), CONFIG_COOLDOWN);
         _checkMarket(config);
+        // Every evaluation reads the market's volatility (reverts FeedNotConfigured when the oracle lacks it).
+        volatilityOracle.getVolatility(address(config.feed));
         address base = config.baseIsToken0 ? config.pool.token0() : config.pool.token1();
         address quote = config.baseIsToken0 ? config.pool.token1() : config.pool.token0();
         uint8 quoteDecimals = IERC20Metadata(quote).decimals();
         if (quoteDecimals > 18) revert InvalidConfig(ConfigField.Pool, quoteDecimals);
-        _s.markets[market] = config;
-        _s.marketMeta[market] = MarketMeta({
+        _state().markets[market] = config;
+        _state().marketMeta[market] = MarketMeta({
             listed: true,
             feedDecimals: _decimals(address(config.feed)),
             baseDecimals: IERC20Metadata(base).decimals(),
@@ -99,13 +102,13 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         emit MarketConfigured(market, config);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function configureCollateral(address asset, CollateralConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         if (asset == address(0)) revert InvalidConfig(ConfigField.Asset, 0);
         _cooldown(keccak256(abi.encode("collateral", asset)), CONFIG_COOLDOWN);
         if (address(config.feed) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
         _range(ConfigField.MaxPriceAge, config.maxPriceAge, _MIN_PERIOD, _MAX_PRICE_AGE);
-        if (_s.tierLeverage[config.tier] == 0) revert InvalidConfig(ConfigField.Tier, config.tier);
+        if (_state().tierLeverage[config.tier] == 0) revert InvalidConfig(ConfigField.Tier, config.tier);
         _range(ConfigField.Haircut, config.baseHaircut, 0, _MAX_HAIRCUT);
         if (config.volZ != 0) {
             _range(ConfigField.Z, config.volZ, _MIN_Z, RiskMath.MAX_Z);
@@ -115,8 +118,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         }
         uint8 tokenDecimals = IERC20Metadata(asset).decimals();
         if (tokenDecimals > 18) revert InvalidConfig(ConfigField.Asset, tokenDecimals);
-        _s.collaterals[asset] = config;
-        _s.collateralMeta[asset] = CollateralMeta({
+        _state().collaterals[asset] = config;
+        _state().collateralMeta[asset] = CollateralMeta({
             listed: true,
             feedDecimals: _decimals(address(config.feed)),
             tokenDecimals: tokenDecimals
@@ -124,12 +127,12 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         emit CollateralConfigured(asset, config);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function configureGreeks(uint256 market, GreeksConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         _marketConfig(market);
         _cooldown(keccak256(abi.encode("greeks", market)), CONFIG_COOLDOWN);
-        uint256[] storage markets = _s.greeksMarkets;
-        bool listed = _s.greeks[market].enabled;
+        uint256[] storage markets = _state().greeksMarkets;
+        bool listed = _state().greeks[market].enabled;
         if (config.enabled) {
             _range(ConfigField.VolShock, config.volShock, _MIN_VOL_SHOCK, _MAX_VOL_SHOCK);
             _range(ConfigField.GreeksBuffer, config.buffer, 0, _MAX_BUFFER);
@@ -154,28 +157,28 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
                 }
             }
         }
-        _s.greeks[market] = config;
+        _state().greeks[market] = config;
         emit GreeksConfigured(market, config);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function configureTier(uint8 tier, uint256 maxLeverage) external onlyRole(RISK_ADMIN_ROLE) {
         _range(ConfigField.Tier, tier, 0, _MAX_TIER);
         _range(ConfigField.TierLeverage, maxLeverage, _WAD, _MAX_LEVERAGE);
         _cooldown(keccak256(abi.encode("tier", tier)), CONFIG_COOLDOWN);
-        _s.tierLeverage[tier] = maxLeverage;
+        _state().tierLeverage[tier] = maxLeverage;
         emit TierConfigured(tier, maxLeverage);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function configureSequencer(address feed, uint256 gracePeriod) external onlyRole(RISK_ADMIN_ROLE) {
         _range(ConfigField.SequencerGrace, gracePeriod, 0, _MAX_DAY);
-        _s.sequencerFeed = feed;
-        _s.sequencerGrace = uint32(gracePeriod);
+        _state().sequencerFeed = feed;
+        _state().sequencerGrace = uint32(gracePeriod);
         emit SequencerConfigured(feed, gracePeriod);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function updateRiskParameter(
         uint256 market,
         RiskParameter parameter,
@@ -188,56 +191,61 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         if (change * _WAD > current * MAX_ORACLE_CHANGE) revert ParameterChangeTooLarge(parameter, current, value);
         _setParameter(config, parameter, value);
         _checkMarket(config);
-        _s.markets[market] = config;
+        _state().markets[market] = config;
         emit RiskParameterUpdated(market, parameter, current, value);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function pauseIncreases() external onlyRole(GUARDIAN_ROLE) {
-        _s.paused = true;
+        _state().paused = true;
         emit IncreasesPaused(msg.sender);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function unpauseIncreases() external onlyRole(RISK_ADMIN_ROLE) {
-        _s.paused = false;
+        _state().paused = false;
         emit IncreasesResumed(msg.sender);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function marketConfig(uint256 market) external view returns (MarketConfig memory) {
         return _marketConfig(market);
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function greeksConfig(uint256 market) external view returns (GreeksConfig memory) {
-        return _s.greeks[market];
+        return _state().greeks[market];
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function collateralConfig(address asset) external view returns (CollateralConfig memory) {
-        if (!_s.collateralMeta[asset].listed) revert CollateralNotListed(asset);
-        return _s.collaterals[asset];
+        if (!_state().collateralMeta[asset].listed) revert CollateralNotListed(asset);
+        return _state().collaterals[asset];
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function tierLeverage(uint8 tier) external view returns (uint256) {
-        return _s.tierLeverage[tier];
+        return _state().tierLeverage[tier];
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function increasesPaused() external view returns (bool) {
-        return _s.paused;
+        return _state().paused;
     }
 
-    /// @inheritdoc IRiskModule
+    /// @inheritdoc IRiskAdmin
     function sequencer() external view returns (address feed, uint256 gracePeriod) {
-        return (_s.sequencerFeed, _s.sequencerGrace);
+        return (_state().sequencerFeed, _state().sequencerGrace);
+    }
+
+    /// @dev The module's state (read and written by its linked logic libraries through this pointer).
+    function _state() internal view returns (RiskState storage) {
+        return _s;
     }
 
     function _marketConfig(uint256 market) internal view returns (MarketConfig memory) {
-        if (!_s.marketMeta[market].listed) revert MarketNotListed(market);
-        return _s.markets[market];
+        if (!_state().marketMeta[market].listed) revert MarketNotListed(market);
+        return _state().markets[market];
     }
 
     function _checkMarket(MarketConfig memory c) private pure {
@@ -302,9 +310,9 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _cooldown(bytes32 key, uint256 period) private {
-        uint256 last = _s.changedAt[key];
+        uint256 last = _state().changedAt[key];
         if (last != 0 && block.timestamp < last + period) revert ConfigCooldown(last + period);
-        _s.changedAt[key] = block.timestamp;
+        _state().changedAt[key] = block.timestamp;
     }
 
     function _decimals(address feed) private view returns (uint8 decimals) {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IReferenceMarginEngine} from "./IReferenceMarginEngine.sol";
+import {IOptionsRiskHook} from "./IOptionsRiskHook.sol";
 import {IRiskHook} from "./IRiskHook.sol";
 
 /// @title ILeverageCap
@@ -12,7 +13,7 @@ import {IRiskHook} from "./IRiskHook.sol";
 /// most its equity (collateral at oracle prices, no haircut, plus PnL and ledger, as the engine sees it).
 /// Nothing shrinks with volatility or depth, and nothing deleverages: only the engine's liquidation acts.
 /// @dev No admin: the tiers are fixed at construction. Baselines for simulations, not a product.
-interface ILeverageCap is IRiskHook {
+interface ILeverageCap is IRiskHook, IOptionsRiskHook {
     /// @notice A margin tier: positions with notional up to `maxNotional` (WAD USD) may use `maxLeverage`.
     struct Tier {
         uint128 maxNotional;

@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
-import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 
 /// @title ChainlinkReader
 /// @notice Reads a Chainlink feed and classifies what is wrong with its latest round (RISK-MODEL.md section 6).
@@ -19,15 +19,21 @@ library ChainlinkReader {
         Strict
     }
 
-    /// @notice The latest answer of `feed` if it passes the checks of `level`.
-    /// @return ok Whether the round passed.
-    /// @return fault What failed (meaningless when `ok`).
-    /// @return answer The raw answer, in the feed's decimals.
-    function read(
-        AggregatorV3Interface feed,
-        uint256 maxAge,
-        Level level
-    ) internal view returns (bool ok, IRiskModule.PriceFault fault, uint256 answer) {
+    /// @notice The latest round as read.
+    /// @param ok Whether it passed the level's checks.
+    /// @param fault The first check it failed (meaningless when `ok`).
+    /// @param answer The raw answer in the feed's decimals whenever it is positive (also when `ok` is false
+    /// for a later check, so that a caller may value a stale price conservatively); zero otherwise.
+    /// @param updatedAt The round's `updatedAt` (zero when the feed reverted).
+    struct Reading {
+        bool ok;
+        IRiskTypes.PriceFault fault;
+        uint256 answer;
+        uint256 updatedAt;
+    }
+
+    /// @notice The latest round of `feed`, checked at `level` with `maxAge` seconds of staleness allowed.
+    function read(AggregatorV3Interface feed, uint256 maxAge, Level level) internal view returns (Reading memory r) {
         try feed.latestRoundData() returns (
             uint80 roundId,
             int256 value,
@@ -35,22 +41,29 @@ library ChainlinkReader {
             uint256 updatedAt,
             uint80 answeredIn
         ) {
-            if (value <= 0) return (false, IRiskModule.PriceFault.NonPositive, 0);
+            r.updatedAt = updatedAt;
+            if (value <= 0) {
+                r.fault = IRiskTypes.PriceFault.NonPositive;
+                return r;
+            }
+            r.answer = uint256(value);
             if (level != Level.Positive) {
-                if (updatedAt > block.timestamp) return (false, IRiskModule.PriceFault.FutureTimestamp, 0);
-                if (block.timestamp - updatedAt > maxAge) return (false, IRiskModule.PriceFault.Stale, 0);
+                if (updatedAt > block.timestamp) {
+                    r.fault = IRiskTypes.PriceFault.FutureTimestamp;
+                    return r;
+                }
+                if (block.timestamp - updatedAt > maxAge) {
+                    r.fault = IRiskTypes.PriceFault.Stale;
+                    return r;
+                }
                 if (level == Level.Strict && answeredIn < roundId) {
-                    return (false, IRiskModule.PriceFault.IncompleteRound, 0);
+                    r.fault = IRiskTypes.PriceFault.IncompleteRound;
+                    return r;
                 }
             }
-            return (true, IRiskModule.PriceFault.Reverted, uint256(value));
+            r.ok = true;
         } catch {
-            return (false, IRiskModule.PriceFault.Reverted, 0);
+            r.fault = IRiskTypes.PriceFault.Reverted;
         }
-    }
-
-    /// @notice The level of a module read: `Strict` for increases, `Fresh` otherwise.
-    function levelFor(bool strict) internal pure returns (Level) {
-        return strict ? Level.Strict : Level.Fresh;
     }
 }

@@ -26,10 +26,16 @@ library DepthMath {
     int256 private constant _MAX_EXPONENT = 41e18;
     uint256 private constant _SAFETY = 1e9;
 
+    /// @notice Whether `tick` lies inside the domain of `sqrtQuotePerBaseDown` (in either orientation).
+    function tickInDomain(int24 tick) internal pure returns (bool) {
+        int256 exponent = int256(tick) * _HALF_LN_TICK_BASE;
+        return exponent <= _MAX_EXPONENT && exponent >= -_MAX_EXPONENT;
+    }
+
     /// @notice `g = sqrt(raw quote per raw base)` at the lower price boundary of `tick`, WAD, rounded down.
     function sqrtQuotePerBaseDown(int24 tick, bool baseIsToken0) internal pure returns (uint256 g) {
+        if (!tickInDomain(tick)) revert TickOutOfDomain(tick);
         int256 exponent = (baseIsToken0 ? int256(tick) : -int256(tick)) * _HALF_LN_TICK_BASE;
-        if (exponent > _MAX_EXPONENT || exponent < -_MAX_EXPONENT) revert TickOutOfDomain(tick);
         g = uint256(exp(SD59x18.wrap(exponent)).unwrap());
         g -= g / _SAFETY + 1;
     }

@@ -94,6 +94,24 @@ library GreeksMath {
         uint256 volShock,
         int256 allowed
     ) internal pure returns (uint256 units) {
+        return maxTradeDown(book, perUnit, 0, spot, xMax, volShock, allowed);
+    }
+
+    /// @notice `maxTradeDown` where each unit also costs `unitCost` in every scenario (a perpetual's maintenance
+    /// margin `m * S` per unit): the largest `k` with `k * unitCost + L(book + k * perUnit) <= max(allowed,
+    /// worst loss of book)` in every scenario, rounded down. Still convex in `k`, so the admissible set is
+    /// `[0, k]`.
+    /// @param unitCost WAD USD per unit (1e18 units), at most `MAX_GREEK`.
+    function maxTradeDown(
+        IOptionsEngine.Greeks memory book,
+        IOptionsEngine.Greeks memory perUnit,
+        uint256 unitCost,
+        uint256 spot,
+        uint256 xMax,
+        uint256 volShock,
+        int256 allowed
+    ) internal pure returns (uint256 units) {
+        _check(unitCost, MAX_GREEK);
         _checkInputs(book, spot, xMax, volShock);
         _checkInputs(perUnit, spot, xMax, volShock);
         _check(_abs(allowed), MAX_GREEK);
@@ -113,7 +131,7 @@ library GreeksMath {
         for (int8 i = -_PRICE_STEPS; i <= _PRICE_STEPS; ++i) {
             int256 x = _moveAwayFromZero(xMax, i);
             for (int8 j = -1; j <= 1; ++j) {
-                int256 unitLoss = _lossUp(perUnit, spot, x, int256(volShock) * j);
+                int256 unitLoss = _lossUp(perUnit, spot, x, int256(volShock) * j) + int256(unitCost);
                 int256 room = ceiling - bookLosses[n++];
                 if (unitLoss <= 0) continue;
                 units = Math.min(units, Math.mulDiv(uint256(room), WAD, uint256(unitLoss)));

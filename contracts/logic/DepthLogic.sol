@@ -4,14 +4,16 @@ pragma solidity ^0.8.28;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IRiskModule} from "../interfaces/IRiskModule.sol";
+import {IRiskErrors} from "../interfaces/IRiskErrors.sol";
+import {IRiskEvents} from "../interfaces/IRiskEvents.sol";
+import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 import {DepthMath} from "../libraries/DepthMath.sol";
 import {PoolReader} from "../libraries/PoolReader.sol";
 import {MarketMeta, RiskState} from "./RiskState.sol";
 
 /// @title DepthLogic
 /// @notice Refreshes a market's depth state from its reference Uniswap V3 pool (RISK-MODEL.md section 5).
-/// @dev A linked library called by DELEGATECALL with the module's `RiskState`. Two readings:
+/// @dev A linked library called by DELEGATECALL from the module (its storage is the module's). Two readings:
 /// - constant-L depth from the TWAP tick and harmonic-mean liquidity over `twapWindow` (cannot be moved
 ///   inside one transaction, but NOT conservative on concentrated pools);
 /// - a tick walk over initialized ticks out to `maxSlippage` both ways, measured at the TWAP tick: the
@@ -27,18 +29,18 @@ library DepthLogic {
 
     uint256 private constant _WAD = 1e18;
 
-    /// @notice Refreshes the depth state of `market`; see `IRiskModule.refreshDepth`.
+    /// @notice Refreshes the depth state of `market`; see `IRiskKeeper.refreshDepth`.
     function refresh(RiskState storage s, uint256 market) external returns (uint256 down, uint256 up) {
         MarketMeta memory meta = s.marketMeta[market];
-        if (!meta.listed) revert IRiskModule.MarketNotListed(market);
-        IRiskModule.MarketConfig memory config = s.markets[market];
+        if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
+        IRiskTypes.MarketConfig memory config = s.markets[market];
         (bool ok, int24 twapTick, uint256 meanLiquidity) = PoolReader.twap(config.pool, config.twapWindow);
-        if (!ok) revert IRiskModule.PoolObserveFailed(market);
+        if (!ok) revert IRiskErrors.PoolObserveFailed(market);
         (, int24 spotTick, , , , , ) = config.pool.slot0();
         uint256 g = DepthMath.sqrtQuotePerBaseDown(twapTick, config.baseIsToken0);
 
         (uint256 readDown, uint256 readUp) = _walk(config, meta, spotTick, twapTick);
-        IRiskModule.DepthState storage state = s.depth[market];
+        IRiskTypes.DepthState storage state = s.depth[market];
         bool sameBlock = state.readBlock == block.number;
         uint256 elapsed = block.timestamp - state.updatedAt;
         uint256 walkDown = _smooth(
@@ -58,7 +60,7 @@ library DepthLogic {
         down = Math.min(walkDown, _constantDepth(config, meta, meanLiquidity, twapTick, true));
         up = Math.min(walkUp, _constantDepth(config, meta, meanLiquidity, twapTick, false));
         uint256 twapPrice = DepthMath.basePrice(g, meta.baseDecimals, meta.quoteDecimals);
-        s.depth[market] = IRiskModule.DepthState({
+        s.depth[market] = IRiskTypes.DepthState({
             down: down.toUint128(),
             up: up.toUint128(),
             walkDown: walkDown.toUint128(),
@@ -69,12 +71,12 @@ library DepthLogic {
             updatedAt: uint40(block.timestamp),
             readBlock: uint64(block.number)
         });
-        emit IRiskModule.DepthRefreshed(market, down, up, readDown, readUp, twapPrice);
+        emit IRiskEvents.DepthRefreshed(market, down, up, readDown, readUp, twapPrice);
     }
 
     /// @dev Tick-walk readings down and up from the TWAP tick, WAD USD.
     function _walk(
-        IRiskModule.MarketConfig memory config,
+        IRiskTypes.MarketConfig memory config,
         MarketMeta memory meta,
         int24 spotTick,
         int24 twapTick
@@ -99,7 +101,7 @@ library DepthLogic {
 
     /// @dev Constant-liquidity depth over the same sub-path as the walk (see `PoolReader.walkDepth`).
     function _constantDepth(
-        IRiskModule.MarketConfig memory config,
+        IRiskTypes.MarketConfig memory config,
         MarketMeta memory meta,
         uint256 liquidity,
         int24 twapTick,

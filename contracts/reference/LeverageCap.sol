@@ -7,6 +7,7 @@ import {ILeverageCap} from "../interfaces/ILeverageCap.sol";
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
+import {IOptionsRiskHook} from "../interfaces/IOptionsRiskHook.sol";
 import {IRiskHook} from "../interfaces/IRiskHook.sol";
 
 /// @title LeverageCap
@@ -45,7 +46,7 @@ contract LeverageCap is ILeverageCap {
         if (equity < 0 || initialMargin > uint256(equity)) revert LeverageExceeded(0, initialMargin, equity);
     }
 
-    /// @inheritdoc IRiskHook
+    /// @inheritdoc IOptionsRiskHook
     /// @dev A leverage cap does not size options: an options trade passes when the account's perpetuals still
     /// fit their tiers (the engine's own maintenance margin is the only limit on the options, as on venues that
     /// margin options by premium and a fixed short-option requirement).

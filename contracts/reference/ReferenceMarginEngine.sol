@@ -382,8 +382,10 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         address[] memory assets = _assets[account];
         for (uint256 i; i < assets.length && seized < value; ++i) {
             CollateralState storage c = _collaterals[assets[i]];
-            (, , uint256 answer) = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
-            uint256 price = answer * 10 ** (18 - c.feedDecimals);
+            ChainlinkReader.Reading memory r = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
+            // Without a price the asset cannot be credited: it is left in the account, never seized for nothing.
+            if (!r.ok) continue;
+            uint256 price = r.answer * 10 ** (18 - c.feedDecimals);
             uint256 balance = _balances[account][assets[i]];
             uint256 worth = Math.mulDiv(balance * 10 ** (18 - c.tokenDecimals), price, _WAD);
             uint256 amount = balance;
@@ -407,11 +409,11 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         address[] storage assets = _assets[account];
         for (uint256 i; i < assets.length; ++i) {
             CollateralState storage c = _collaterals[assets[i]];
-            (bool ok, , uint256 answer) = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
-            if (!ok) revert PriceUnavailable(address(c.config.feed));
+            ChainlinkReader.Reading memory r = ChainlinkReader.read(c.config.feed, 0, ChainlinkReader.Level.Positive);
+            if (!r.ok) revert PriceUnavailable(address(c.config.feed));
             value += Math.mulDiv(
                 _balances[account][assets[i]] * 10 ** (18 - c.tokenDecimals),
-                answer * 10 ** (18 - c.feedDecimals),
+                r.answer * 10 ** (18 - c.feedDecimals),
                 _WAD
             );
         }
@@ -420,9 +422,9 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     /// @dev The market price in WAD, from the latest positive round.
     function _price(uint256 market) private view returns (uint256) {
         MarketState storage state = _markets[market];
-        (bool ok, , uint256 answer) = ChainlinkReader.read(state.config.feed, 0, ChainlinkReader.Level.Positive);
-        if (!ok) revert PriceUnavailable(address(state.config.feed));
-        return answer * 10 ** (18 - state.feedDecimals);
+        ChainlinkReader.Reading memory r = ChainlinkReader.read(state.config.feed, 0, ChainlinkReader.Level.Positive);
+        if (!r.ok) revert PriceUnavailable(address(state.config.feed));
+        return r.answer * 10 ** (18 - state.feedDecimals);
     }
 
     function _setBalance(address account, address asset, uint256 amount) private {

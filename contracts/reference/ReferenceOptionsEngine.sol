@@ -7,6 +7,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
+import {IOptionsRiskHook} from "../interfaces/IOptionsRiskHook.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
 import {IReferenceOptionsEngine} from "../interfaces/IReferenceOptionsEngine.sol";
 import {IVolatilityOracle} from "../interfaces/IVolatilityOracle.sol";
@@ -83,7 +84,11 @@ contract ReferenceOptionsEngine is IReferenceOptionsEngine, Ownable2Step, Reentr
         int256 premium = -_signedMul(-units, q.price);
         marginEngine.creditOptions(msg.sender, -premium);
         emit OptionTraded(msg.sender, id, before, next, q.price, premium);
-        marginEngine.riskModule().validateOptionsTrade(msg.sender, market, _scale(_greeks(q), units));
+        IOptionsRiskHook(address(marginEngine.riskModule())).validateOptionsTrade(
+            msg.sender,
+            market,
+            _scale(_greeks(q), units)
+        );
         if (_abs(next) > _abs(before) || (before != 0 && (before > 0) != (next > 0))) {
             marginEngine.checkMaintenance(msg.sender);
         }

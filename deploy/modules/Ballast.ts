@@ -3,7 +3,7 @@ import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import VolatilityOracleModule from "./VolatilityOracle.js";
 
 /**
- * Deploys Ballast with its reference margin engine: the volatility oracle, the risk module (with its two
+ * Deploys Ballast with its reference margin engine: the volatility oracle, the risk module (with its three
  * linked logic libraries) bound to the engine, and the batch lens. Parameters: `admin` (default: the
  * deploying account) becomes the module's default admin; `adminDelay` (seconds, default two days) delays
  * default-admin transfers. The deploying account owns the reference engine (it lists markets and binds the
@@ -17,10 +17,11 @@ export default buildModule("Ballast", (m) => {
 
   const deployer = m.getAccount(0);
   const engine = m.contract("ReferenceMarginEngine", [deployer]);
-  const accountLogic = m.library("AccountLogic");
+  const validationLogic = m.library("ValidationLogic");
+  const keeperLogic = m.library("KeeperLogic");
   const depthLogic = m.library("DepthLogic");
   const riskModule = m.contract("RiskModule", [engine, volatilityOracle, adminDelay, admin], {
-    libraries: { AccountLogic: accountLogic, DepthLogic: depthLogic },
+    libraries: { ValidationLogic: validationLogic, KeeperLogic: keeperLogic, DepthLogic: depthLogic },
   });
   m.call(engine, "setRiskModule", [riskModule], { from: deployer });
   const riskLens = m.contract("RiskLens");

@@ -6,10 +6,10 @@
 import { Interface } from "ethers";
 
 const POSITION_RISK =
-  "tuple(uint256 market, int256 size, uint256 price, uint256 notional, uint256 cap, uint8 binding, uint256 deleverageNotional)";
-const ACCOUNT_STATUS = `tuple(uint8 status, int256 equity, ${POSITION_RISK} worst, uint256 ratio)`;
+  "tuple(uint256 market, int256 size, uint256 price, uint8 source, uint256 notional, uint256 cap, uint8 binding, uint256 deleverageNotional)";
+const ACCOUNT_STATUS = `tuple(uint8 status, int256 equity, uint256 requirement, uint256 buffer, int256 freeEquity, ${POSITION_RISK} worst, uint256 ratio)`;
 const GREEKS = "tuple(int256 delta, int256 gamma, int256 vega)";
-const GREEKS_RISK = `tuple(${GREEKS} greeks, int256 perpSize, uint256 spot, uint256 sigma, uint256 xMax, int256 equity, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep, int256 hedgeDelta, uint256 rebalanceBand)`;
+const GREEKS_RISK = `tuple(${GREEKS} greeks, int256 perpSize, uint256 spot, uint256 sigma, uint256 xMax, int256 equity, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep, int256 hedgeDelta, uint256 rebalanceBand, uint256 maintenance, int256 optionsLoss)`;
 
 /** `IRiskModule`: the views and entry points the keeper calls, its events and its errors. */
 export const RISK_MODULE_ABI = [
@@ -25,11 +25,13 @@ export const RISK_MODULE_ABI = [
   "function tierLeverage(uint8 tier) view returns (uint256)",
   "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
   "function marketConfig(uint256 market) view returns (tuple(address feed, uint32 maxPriceAge, uint32 horizon, uint32 depthMaxAge, uint64 maintenanceMargin, uint64 z, uint64 kappa, uint64 kappaOI, uint64 sigmaTarget, uint64 maxDeviation, uint64 tauTrigger, uint64 tauTarget, uint128 oiCapLong, uint128 oiCapShort, address pool, bool baseIsToken0, uint32 twapWindow, uint16 maxWalkSteps, uint64 maxSlippage, uint64 rho, uint32 deleverageWindow, uint64 depthRisePerHour, uint64 keeperFeeRate, uint96 keeperFeeMax))",
-  "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 price, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
+  "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 price, uint8 source, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
   "error CapExceeded(uint256 market, uint8 bound, uint256 cap, uint256 notional)",
   "error MarketNotListed(uint256 market)",
   "error CollateralNotListed(address asset)",
   "error PriceInvalid(address feed, uint8 fault)",
+  "error MarketUnpriced(uint256 market, address feed, uint8 fault)",
+  "error FreeEquityNegative(int256 equity, uint256 requirement, uint256 buffer)",
   "error SequencerDown()",
   "error SequencerGracePeriod(uint256 graceEndsAt)",
   "error PriceDivergence(uint256 market, uint256 oraclePrice, uint256 twapPrice)",

@@ -29,7 +29,19 @@ export function decodeStatusBatch(data: string): AccountStatus[] {
       status: {
         status: bigint;
         equity: bigint;
-        worst: { market: bigint; size: bigint; price: bigint; notional: bigint; cap: bigint; binding: bigint; deleverageNotional: bigint };
+        requirement: bigint;
+        buffer: bigint;
+        freeEquity: bigint;
+        worst: {
+          market: bigint;
+          size: bigint;
+          price: bigint;
+          source: bigint;
+          notional: bigint;
+          cap: bigint;
+          binding: bigint;
+          deleverageNotional: bigint;
+        };
         ratio: bigint;
       };
       reason: string;
@@ -40,10 +52,14 @@ export function decodeStatusBatch(data: string): AccountStatus[] {
     ok: e.ok,
     status: Number(e.status.status),
     equity: e.status.equity,
+    requirement: e.status.requirement,
+    buffer: e.status.buffer,
+    freeEquity: e.status.freeEquity,
     worst: {
       market: e.status.worst.market,
       size: e.status.worst.size,
       price: e.status.worst.price,
+      source: Number(e.status.worst.source),
       notional: e.status.worst.notional,
       cap: e.status.worst.cap,
       binding: Number(e.status.worst.binding),
@@ -72,8 +88,8 @@ class CapacityError extends FatalError {
 }
 
 function unevaluable(account: string): AccountStatus {
-  const zero = { market: 0n, size: 0n, price: 0n, notional: 0n, cap: 0n, binding: 0, deleverageNotional: 0n };
-  return { account, ok: false, status: 0, equity: 0n, worst: zero, ratio: 0n, reason: "0x" };
+  const zero = { market: 0n, size: 0n, price: 0n, source: 0, notional: 0n, cap: 0n, binding: 0, deleverageNotional: 0n };
+  return { account, ok: false, status: 0, equity: 0n, requirement: 0n, buffer: 0n, freeEquity: 0n, worst: zero, ratio: 0n, reason: "0x" };
 }
 
 export class Scanner {

@@ -1,10 +1,12 @@
 /** Plain data the keeper's modules pass around (decoded from the contracts' ABI). */
 
-/** `IRiskModule.PositionRisk`. */
+/** `IRiskTypes.PositionRisk`. */
 export interface PositionRisk {
   market: bigint;
   size: bigint;
   price: bigint;
+  /** `IRiskTypes.PriceSource`: 0 Chainlink, 1 the stored pool TWAP, 2 the pool TWAP read live. */
+  source: number;
   notional: bigint;
   cap: bigint;
   binding: number;
@@ -17,6 +19,10 @@ export interface AccountStatus {
   ok: boolean;
   status: number;
   equity: bigint;
+  /** The account rule's figures: requirement `R`, buffer `K` and free equity `E - K - R`. */
+  requirement: bigint;
+  buffer: bigint;
+  freeEquity: bigint;
   worst: PositionRisk;
   ratio: bigint;
   reason: string;

@@ -40,7 +40,10 @@ for (const mode of MODES) {
         expect(units).to.be.greaterThan(0);
         expect(units).to.be.lessThan(result.baseline.written[i]!);
       }
-      expect(result.ballast.hedges).to.be.greaterThan(result.ballast.written.length);
+      // Every book was hedged at least once. A hedge costs its maintenance margin in the account rule: once the
+      // volatility shock (at an unchanged price) is a book's worst scenario, a delta hedge cannot lower the
+      // book's requirement, so re-hedges are admitted only while the account can afford them.
+      expect(result.ballast.hedges).to.be.at.least(result.ballast.written.length);
     });
 
     it("with the Greeks bound and hedge mode there is no bad debt and no liquidation; every loss stayed within its allowance", () => {

@@ -5,6 +5,7 @@
  * of accounts without creating them by transactions.
  */
 import { DEFAULT_TIERS, defaultCollateralConfig, defaultMarketConfig, wad } from "../../lib/ballast/params.js";
+import { deployRiskModuleLibraries } from "../../lib/ballast/deploy.js";
 import { ETH_MARKET, type System } from "../../lib/system.js";
 
 export interface SyntheticModule {
@@ -20,14 +21,11 @@ export async function deploySyntheticModule(system: System, overCapOneIn = 100):
   const adminAddress = await admin.getAddress();
   const usdc = await system.environment.usdc.getAddress();
   const engine = await ethers.deployContract("SyntheticMarginEngine", [usdc, ETH_MARKET, wad(3_000), overCapOneIn]);
-  const accountLogic = await ethers.deployContract("AccountLogic");
-  const depthLogic = await ethers.deployContract("DepthLogic");
+  const libraries = await deployRiskModuleLibraries(system.connection);
   const module = await ethers.deployContract(
     "RiskModule",
     [await engine.getAddress(), await system.ballast.volatilityOracle.getAddress(), 2 * 86_400, adminAddress],
-    {
-      libraries: { AccountLogic: await accountLogic.getAddress(), DepthLogic: await depthLogic.getAddress() },
-    },
+    { libraries },
   );
   const riskModule = await ethers.getContractAt("RiskModule", await module.getAddress(), admin);
   for (const role of [await riskModule.RISK_ADMIN_ROLE(), await riskModule.RISK_ORACLE_ROLE()])

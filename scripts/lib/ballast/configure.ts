@@ -1,6 +1,6 @@
 import type { Signer } from "ethers";
 
-import type { IRiskModule } from "../../../typechain-types/contracts/RiskModule.js";
+import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import type { IVolatilityOracle } from "../../../typechain-types/contracts/VolatilityOracle.js";
 import type { Ballast } from "./deploy.js";
 import { DEFAULT_TIERS, defaultCollateralConfig, defaultFeedConfig, defaultMarketConfig, wad } from "./params.js";
@@ -14,7 +14,7 @@ export interface MarketSetup {
   pool: string;
   baseIsToken0: boolean;
   /** Module parameters beyond the defaults (`defaultMarketConfig`). */
-  config?: Partial<IRiskModule.MarketConfigStruct>;
+  config?: Partial<IRiskTypes.MarketConfigStruct>;
   /** Engine liquidation bonus (default 1 %). */
   liquidationBonus?: bigint;
   /** Volatility estimator of the feed beyond the defaults. */
@@ -25,7 +25,7 @@ export interface CollateralSetup {
   asset: string;
   /** Chainlink proxy of the asset in USD. */
   feed: string;
-  config?: Partial<IRiskModule.CollateralConfigStruct>;
+  config?: Partial<IRiskTypes.CollateralConfigStruct>;
   volatility?: Partial<IVolatilityOracle.FeedConfigStruct>;
 }
 

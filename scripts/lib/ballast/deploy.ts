@@ -27,3 +27,25 @@ export async function deployBallast(
     riskLens: await ethers.getContractAt("RiskLens", await deployed.riskLens.getAddress()),
   };
 }
+
+/** The linked logic libraries of `RiskModule`, by the names its bytecode links them under. */
+export const RISK_MODULE_LIBRARIES = ["ValidationLogic", "KeeperLogic", "DepthLogic"] as const;
+
+/**
+ * Deploys `RiskModule`'s logic libraries without Ignition (for a second module next to a deployed system) and
+ * returns their addresses by name. Their functions are internal to the module (their ABIs carry Solidity
+ * types that ethers does not parse), so each is deployed from its bytecode alone.
+ */
+export async function deployRiskModuleLibraries(connection: NetworkConnection): Promise<Record<string, string>> {
+  const { ethers } = connection;
+  const [deployer] = await ethers.getSigners();
+  const libraries: Record<string, string> = {};
+  for (const name of RISK_MODULE_LIBRARIES) {
+    const { bytecode } = await ethers.getContractFactory(name);
+    const factory = new ethers.ContractFactory([], bytecode, deployer);
+    const library = await factory.deploy();
+    await library.waitForDeployment();
+    libraries[name] = await library.getAddress();
+  }
+  return libraries;
+}

@@ -1,6 +1,6 @@
 import { parseUnits } from "ethers";
 
-import type { IRiskModule } from "../../../typechain-types/contracts/RiskModule.js";
+import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import type { IVolatilityOracle } from "../../../typechain-types/contracts/VolatilityOracle.js";
 
 /** A decimal as WAD. */
@@ -16,8 +16,8 @@ export function defaultMarketConfig(
   feed: string,
   pool: string,
   baseIsToken0: boolean,
-  overrides: Partial<IRiskModule.MarketConfigStruct> = {},
-): IRiskModule.MarketConfigStruct {
+  overrides: Partial<IRiskTypes.MarketConfigStruct> = {},
+): IRiskTypes.MarketConfigStruct {
   return {
     feed,
     maxPriceAge: 3_600 + 300,
@@ -50,8 +50,8 @@ export function defaultMarketConfig(
 /** Default collateral: 1 % haircut, tier 0 (stablecoins); volatile assets pass `volZ`/`volHorizon`. */
 export function defaultCollateralConfig(
   feed: string,
-  overrides: Partial<IRiskModule.CollateralConfigStruct> = {},
-): IRiskModule.CollateralConfigStruct {
+  overrides: Partial<IRiskTypes.CollateralConfigStruct> = {},
+): IRiskTypes.CollateralConfigStruct {
   return { feed, maxPriceAge: 86_400 + 3_600, tier: 0, baseHaircut: wad(0.01), volZ: 0, volHorizon: 0, ...overrides };
 }
 

@@ -1,6 +1,6 @@
 import { Contract, type Signer } from "ethers";
 
-import type { IRiskModule } from "../../../typechain-types/contracts/RiskModule.js";
+import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import type { IVolatilityOracle } from "../../../typechain-types/contracts/VolatilityOracle.js";
 import type { ReferenceMarginEngine, TestToken } from "../../../typechain-types/index.js";
 import { defaultCollateralConfig, defaultFeedConfig, defaultMarketConfig, wad } from "../ballast/params.js";
@@ -28,7 +28,7 @@ const WARM_UP_ROUNDS = 6;
 const ROUND_SPACING = 600;
 
 /** Module parameters of a thin market beyond the defaults (RISK-MODEL.md sections 3 and 5). */
-export const THIN_MARKET_CONFIG: Partial<IRiskModule.MarketConfigStruct> = {
+export const THIN_MARKET_CONFIG: Partial<IRiskTypes.MarketConfigStruct> = {
   // A long-tail perpetual: 10 % maintenance margin, a 4-hour reaction horizon (unwinding a thin book takes
   // time), one position at most 20 % of the depth to a 5 % move, open interest per side at most that depth,
   // deleverage of at most that depth per hour, and 5 % tolerated between Chainlink and the pool TWAP.
@@ -42,7 +42,7 @@ export const THIN_MARKET_CONFIG: Partial<IRiskModule.MarketConfigStruct> = {
 };
 
 /** Collateral parameters of a thin token: tier 2 (2x), 15 % base haircut growing with its own volatility. */
-export const THIN_COLLATERAL_CONFIG: Partial<IRiskModule.CollateralConfigStruct> = {
+export const THIN_COLLATERAL_CONFIG: Partial<IRiskTypes.CollateralConfigStruct> = {
   tier: 2,
   maxPriceAge: 3_600 + 300,
   baseHaircut: wad(0.15),
@@ -71,9 +71,9 @@ export interface ThinAssetOptions {
   /** Volatility estimator of its feed beyond the defaults. */
   volatility?: Partial<IVolatilityOracle.FeedConfigStruct>;
   /** List it as collateral in the module and the system's engine (default: no), with these parameters. */
-  collateral?: Partial<IRiskModule.CollateralConfigStruct> | boolean;
+  collateral?: Partial<IRiskTypes.CollateralConfigStruct> | boolean;
   /** List it as a market (with the thin pool as reference pool) in the module and the system's engine. */
-  market?: { id: bigint; config?: Partial<IRiskModule.MarketConfigStruct>; liquidationBonus?: bigint };
+  market?: { id: bigint; config?: Partial<IRiskTypes.MarketConfigStruct>; liquidationBonus?: bigint };
 }
 
 /** A thin, volatile asset added to a system: token, Chainlink feed, TOKEN/USDC pool, listings. */
@@ -88,8 +88,8 @@ export interface ThinAsset {
   startPrice: number;
   /** The market id, when listed as a market. */
   market?: bigint;
-  collateral?: IRiskModule.CollateralConfigStruct;
-  marketConfig?: IRiskModule.MarketConfigStruct;
+  collateral?: IRiskTypes.CollateralConfigStruct;
+  marketConfig?: IRiskTypes.MarketConfigStruct;
   liquidationBonus: bigint;
   /** Publishes a Chainlink round at `price` now. */
   setPrice(price: number): Promise<void>;
@@ -152,13 +152,13 @@ export async function addThinAsset(system: System, options: ThinAssetOptions = {
 
   const module = ballast.riskModule.connect(admin);
   const engine = ballast.engine.connect(admin);
-  let collateral: IRiskModule.CollateralConfigStruct | undefined;
+  let collateral: IRiskTypes.CollateralConfigStruct | undefined;
   if (options.collateral !== undefined && options.collateral !== false) {
     const overrides = options.collateral === true ? {} : options.collateral;
     collateral = defaultCollateralConfig(feed.address, { ...THIN_COLLATERAL_CONFIG, ...overrides });
     await (await module.configureCollateral(address, collateral)).wait();
   }
-  let marketConfig: IRiskModule.MarketConfigStruct | undefined;
+  let marketConfig: IRiskTypes.MarketConfigStruct | undefined;
   const liquidationBonus = options.market?.liquidationBonus ?? wad(0.01);
   if (options.market !== undefined) {
     marketConfig = defaultMarketConfig(feed.address, await pool.getAddress(), baseIsToken0, {

@@ -1,3 +1,4 @@
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
 import { expect } from "chai";
 
 import { wad } from "../../../scripts/lib/ballast/params.js";
@@ -7,6 +8,7 @@ import { openAtFractionOfCap, spikeVolatility } from "../../helpers/scenarios.js
 import { systemFixture } from "../../helpers/system.js";
 
 const Status = { Healthy: 0n, OverCap: 1n, OracleInvalid: 2n };
+const PriceSource = { Chainlink: 0n, StoredTwap: 1n, LiveTwap: 2n };
 
 const base = await systemFixture();
 const thinWindow = await systemFixture({ market: { rho: wad(0.01) } });
@@ -42,6 +44,7 @@ describe("RiskModule deleverage", () => {
         before.size,
         before.size - sizeDelta,
         before.price,
+        before.source,
         notional,
         before.cap,
         before.binding,
@@ -101,23 +104,40 @@ describe("RiskModule deleverage", () => {
     );
   });
 
-  it("with the Chainlink price diverging from the pool TWAP, acts on the larger of the two breaches", async () => {
+  it("with the Chainlink price diverging from a fresh stored TWAP, acts on the larger of the two breaches", async () => {
     const system = await load();
     const [, user, keeper] = await ethers.getSigners();
     const module = system.ballast.riskModule;
     await openAtFractionOfCap(system, user!, 1_000, 0.9);
     await spikeVolatility(system);
-    // Chainlink now says 2,850 while the pool's TWAP still says about 3,000.
-    await system.setEthPrice(2_850);
-    const atOracle = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+    const twap = (await module.depthState(ETH_MARKET)).twapPrice;
+    // The breach at the TWAP alone: the oracle set to it (no divergence, nothing else to compare).
     const snapshot = await connection.networkHelpers.takeSnapshot();
-    await system.setEthPrice(fromWad((await module.depthState(ETH_MARKET)).twapPrice));
+    await system.setEthPrice(fromWad(twap));
     const atTwap = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
     await snapshot.restore();
+    // Chainlink now says 2,850 (a long gains nothing, its cap shrinks with the loss) while the TWAP says ~3,000.
+    await system.setEthPrice(2_850);
+    const risk = await module.positionRisk(user!.address, ETH_MARKET);
     const [quoted] = await module.deleverageQuote(user!.address, ETH_MARKET);
-    expect(quoted).to.equal(atOracle > atTwap ? atOracle : atTwap);
-    expect(atOracle).to.not.equal(atTwap);
-    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET)).to.emit(module, "Deleveraged");
+    expect(quoted).to.equal(risk.deleverageNotional);
+    expect(risk.deleverageNotional >= atTwap).to.equal(true);
+    expect(risk.source === PriceSource.StoredTwap).to.equal(risk.price === twap);
+    await expect(module.connect(keeper!).deleverage(user!.address, ETH_MARKET))
+      .to.emit(module, "Deleveraged")
+      .withArgs(
+        user!.address,
+        ETH_MARKET,
+        keeper!.address,
+        anyValue,
+        anyValue,
+        risk.price,
+        risk.source,
+        anyValue,
+        risk.cap,
+        risk.binding,
+        anyValue,
+      );
   });
 
   // The TWAP shows the larger breach when the oracle moved in the position's favour.
@@ -127,7 +147,7 @@ describe("RiskModule deleverage", () => {
     ["long", 3_100, true],
     ["short", 3_100, false],
   ] as const) {
-    it(`accountStatus reports the breach deleverage acts on, at the TWAP when that is larger (${direction}, oracle ${moved} vs TWAP ~3,000)`, async () => {
+    it(`accountStatus, positionRisk and deleverageQuote report the breach deleverage acts on, at the fresh TWAP when that is larger (${direction}, oracle ${moved} vs TWAP ~3,000)`, async () => {
       const system = await load();
       const [, user] = await ethers.getSigners();
       const module = system.ballast.riskModule;
@@ -135,22 +155,21 @@ describe("RiskModule deleverage", () => {
       const cap = fromWad((await module.positionRisk(user!.address, ETH_MARKET)).cap);
       await system.trade(user!, ((direction === "long" ? 1 : -1) * cap * 0.8) / 3_000);
       await spikeVolatility(system);
-      await system.setEthPrice(moved);
       const twap = (await module.depthState(ETH_MARKET)).twapPrice;
-      const atOracle = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
+      // The TWAP's breach alone: the oracle set to the TWAP (8 decimals: within 1e-9 of the module's figure).
       const snapshot = await connection.networkHelpers.takeSnapshot();
       await system.setEthPrice(fromWad(twap));
       const atTwap = (await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional;
       await snapshot.restore();
+      await system.setEthPrice(moved);
 
-      // The oracle set to the TWAP carries 8 decimals: `atTwap` is within 1e-9 of the module's TWAP figure.
       const status = await module.accountStatus(user!.address);
-      expect(atTwap > atOracle).to.equal(twapLarger);
-      const larger = twapLarger ? atTwap : atOracle;
-      expect(larger).to.be.greaterThan(0n);
       expect(status.status).to.equal(Status.OverCap);
+      expect(status.worst.source).to.equal(twapLarger ? PriceSource.StoredTwap : PriceSource.Chainlink);
       expect(status.worst.price).to.equal(twapLarger ? twap : wad(moved));
-      expect(Math.abs(fromWad(status.worst.deleverageNotional) / fromWad(larger) - 1)).to.be.lessThan(1e-9);
+      if (twapLarger) expect(Math.abs(fromWad(status.worst.deleverageNotional) / fromWad(atTwap) - 1)).to.be.lessThan(1e-9);
+      else expect(status.worst.deleverageNotional > atTwap).to.equal(true);
+      expect((await module.positionRisk(user!.address, ETH_MARKET)).deleverageNotional).to.equal(status.worst.deleverageNotional);
       const [quoted] = await module.deleverageQuote(user!.address, ETH_MARKET);
       expect(quoted).to.equal(status.worst.deleverageNotional);
     });

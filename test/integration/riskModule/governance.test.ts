@@ -2,7 +2,7 @@ import { expect } from "chai";
 
 import { defaultCollateralConfig, defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
-import type { IRiskModule } from "../../../typechain-types/contracts/RiskModule.js";
+import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import { systemFixture } from "../../helpers/system.js";
 
 const { connection, load } = await systemFixture();
@@ -63,7 +63,7 @@ describe("RiskModule governance", () => {
     const system = await load();
     const module = system.ballast.riskModule;
     const base = await marketBase();
-    const cases: [Partial<IRiskModule.MarketConfigStruct>, number, bigint | number][] = [
+    const cases: [Partial<IRiskTypes.MarketConfigStruct>, number, bigint | number][] = [
       [{ feed: ethers.ZeroAddress }, Field.Feed, 0],
       [{ pool: ethers.ZeroAddress }, Field.Pool, 0],
       [{ maxPriceAge: 59 }, Field.MaxPriceAge, 59],

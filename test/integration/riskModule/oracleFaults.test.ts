@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { Signer } from "ethers";
 
+import { defaultMarketConfig } from "../../../scripts/lib/ballast/params.js";
 import { answer, deployFeed, type Feed } from "../../../scripts/lib/chainlink/feeds.js";
 import { ETH_MARKET, type System } from "../../../scripts/lib/system.js";
 import { openAtFractionOfCap } from "../../helpers/scenarios.js";
@@ -9,9 +10,10 @@ import { systemFixture } from "../../helpers/system.js";
 /**
  * The oracle fault matrix (RISK-MODEL.md section 6): each fault x (increase, deleverage, user reduce,
  * liquidation). Increases fail closed with the named error (asserted on the engine's trade and on the hook
- * itself); deleverage needs only a fresh positive price; user reductions and liquidations never consult the
- * module (the reference engine executes them at any positive price), so only a price the engine cannot
- * execute at (zero, negative) stops them, with the engine's own error.
+ * itself); deleverage needs a price for the position's market, the fresh Chainlink round or else the pool TWAP
+ * read in the same transaction (so no Chainlink fault stops it while the pool serves its TWAP window); user
+ * reductions and liquidations never consult the module (the reference engine executes them at any positive
+ * price), so only a price the engine cannot execute at (zero, negative) stops them, with the engine's own error.
  */
 const { connection, load } = await systemFixture();
 const { ethers, networkHelpers } = connection;
@@ -61,7 +63,7 @@ async function ethRound(system: System, values: { answer?: bigint; updatedAt?: n
   await aggregator.setRound(round, values.answer ?? answer(2_850), now, values.updatedAt ?? now, values.answeredInRound ?? round);
 }
 
-type Outcome = { ok: true } | { error: string; args?: unknown[] };
+type Outcome = { ok: true; source?: number } | { error: string; args?: unknown[] };
 interface Fault {
   name: string;
   inject(a: Actors): Promise<void>;
@@ -75,6 +77,8 @@ interface Fault {
 }
 
 const ok: Outcome = { ok: true };
+/** `IRiskTypes.PriceSource.LiveTwap`: the deleverage was judged at the pool TWAP read in its transaction. */
+const atLiveTwap: Outcome = { ok: true, source: 2 };
 const faults: Fault[] = [
   {
     name: "stale price (older than maxPriceAge)",
@@ -83,7 +87,7 @@ const faults: Fault[] = [
     },
     hook: { error: "PriceInvalid", args: [PriceFault.Stale] },
     increase: { error: "PriceInvalid", args: [PriceFault.Stale] },
-    deleverage: { error: "PriceInvalid", args: [PriceFault.Stale] },
+    deleverage: atLiveTwap,
     reduce: ok,
     liquidation: ok,
   },
@@ -92,7 +96,8 @@ const faults: Fault[] = [
     inject: (a) => ethRound(a.system, { answer: 0n }),
     hook: { error: "PriceInvalid", args: [PriceFault.NonPositive] },
     increase: { error: "PriceUnavailable" },
-    deleverage: { error: "PriceInvalid", args: [PriceFault.Stale] },
+    // The module plans at the pool TWAP; the reference engine cannot execute without a positive round.
+    deleverage: { error: "PriceUnavailable" },
     reduce: { error: "PriceUnavailable" },
     liquidation: { error: "PriceUnavailable" },
   },
@@ -101,7 +106,8 @@ const faults: Fault[] = [
     inject: (a) => ethRound(a.system, { answer: -1n }),
     hook: { error: "PriceInvalid", args: [PriceFault.NonPositive] },
     increase: { error: "PriceUnavailable" },
-    deleverage: { error: "PriceInvalid", args: [PriceFault.Stale] },
+    // The module plans at the pool TWAP; the reference engine cannot execute without a positive round.
+    deleverage: { error: "PriceUnavailable" },
     reduce: { error: "PriceUnavailable" },
     liquidation: { error: "PriceUnavailable" },
   },
@@ -110,7 +116,7 @@ const faults: Fault[] = [
     inject: async (a) => ethRound(a.system, { updatedAt: (await time.latest()) + 3_600 }),
     hook: { error: "PriceInvalid", args: [PriceFault.FutureTimestamp] },
     increase: { error: "PriceInvalid", args: [PriceFault.FutureTimestamp] },
-    deleverage: { error: "PriceInvalid", args: [PriceFault.Stale] },
+    deleverage: atLiveTwap,
     reduce: ok,
     liquidation: ok,
   },
@@ -209,6 +215,10 @@ describe("RiskModule oracle fault matrix", () => {
           if ("ok" in expected) {
             const result = await outcome(() => run(a));
             expect(result, "ok" in result ? "" : String((result as { error: unknown }).error)).to.deep.equal({ ok: true });
+            if (expected.source !== undefined) {
+              const [event] = await module.queryFilter(module.filters.Deleveraged(), "latest");
+              expect(event!.args.source).to.equal(BigInt(expected.source));
+            }
           } else {
             const source = ["PriceUnavailable"].includes(expected.error) ? engine : module;
             const assertion = expect(run(a)).to.be.revertedWithCustomError(source, expected.error);
@@ -246,9 +256,20 @@ describe("RiskModule oracle fault matrix", () => {
     );
   });
 
-  it("views never revert on a price fault: accountStatus reports OracleInvalid", async () => {
+  it("views never revert on a price fault: accountStatus reports OracleInvalid when neither Chainlink nor the pool TWAP prices a market", async () => {
     const a = await scene();
+    // A TWAP window the pool's observations cannot serve (its cardinality is far below a day of blocks).
+    const module = a.system.ballast.riskModule;
+    await time.increase(3_600);
+    await a.system.setEthPrice(2_850);
+    await module.configureMarket(
+      ETH_MARKET,
+      defaultMarketConfig(a.system.feeds.eth.address, await a.system.pool.getAddress(), false, { twapWindow: 86_400 }),
+    );
     await ethRound(a.system, { answer: 0n });
+    await expect(module.connect(a.keeper).deleverage(await a.overCap.getAddress(), ETH_MARKET))
+      .to.be.revertedWithCustomError(module, "MarketUnpriced")
+      .withArgs(ETH_MARKET, a.system.feeds.eth.address, PriceFault.NonPositive);
     const status = await a.system.ballast.riskModule.accountStatus(await a.trader.getAddress());
     expect(status.status).to.equal(2n);
     expect(await a.system.ballast.riskModule.deleverageQuote(await a.overCap.getAddress(), ETH_MARKET)).to.deep.equal([0n, 0n, 0n]);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { defaultCollateralConfig, defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
+import { deployRiskModuleLibraries } from "../../../scripts/lib/ballast/deploy.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
 import { systemFixture } from "../../helpers/system.js";
 
@@ -13,12 +14,11 @@ async function moduleForMaliciousEngine() {
   const system = await load();
   const [admin] = await ethers.getSigners();
   const engine = await ethers.deployContract("ReentrantEngine");
-  const accountLogic = await ethers.deployContract("AccountLogic");
-  const depthLogic = await ethers.deployContract("DepthLogic");
+  const libraries = await deployRiskModuleLibraries(connection);
   const module = await ethers.deployContract(
     "RiskModule",
     [await engine.getAddress(), await system.ballast.volatilityOracle.getAddress(), 0, admin!.address],
-    { libraries: { AccountLogic: await accountLogic.getAddress(), DepthLogic: await depthLogic.getAddress() } },
+    { libraries },
   );
   await module.grantRole(await module.RISK_ADMIN_ROLE(), admin!.address);
   await module.configureTier(0, wad(20));

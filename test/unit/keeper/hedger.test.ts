@@ -84,6 +84,8 @@ describe("keeper hedge mode: decisions and jobs", () => {
         1,
         -3n * WAD,
         WAD / 4n,
+        300n * WAD,
+        41_000n * WAD,
       ],
     ]);
     expect(decodeGreeksRisk(encoded)).to.deep.equal({

@@ -29,11 +29,19 @@ function node(options: { maxAccounts: number; poisoned?: string; down?: boolean 
           info: { error: { code: -32000, message: "Transaction ran out of gas" } },
         });
       }
-      const zero = { market: 0n, size: 0n, price: 0n, notional: 0n, cap: 0n, binding: 0, deleverageNotional: 0n };
+      const zero = { market: 0n, size: 0n, price: 0n, source: 0, notional: 0n, cap: 0n, binding: 0, deleverageNotional: 0n };
       const entries = accounts.map((a, i) => ({
         account: a,
         ok: true,
-        status: { status: i % 3 === 0 ? Status.OverCap : Status.Healthy, equity: 1n, worst: zero, ratio: 0n },
+        status: {
+          status: i % 3 === 0 ? Status.OverCap : Status.Healthy,
+          equity: 1n,
+          requirement: 0n,
+          buffer: 0n,
+          freeEquity: 1n,
+          worst: zero,
+          ratio: 0n,
+        },
         reason: "0x",
       }));
       return lensInterface.encodeFunctionResult("statusBatch", [entries]);

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+
+import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
+import {IRiskErrors} from "../interfaces/IRiskErrors.sol";
+import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
+import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
+import {DepthMath} from "../libraries/DepthMath.sol";
+import {PoolReader} from "../libraries/PoolReader.sol";
+import {RiskMath} from "../libraries/RiskMath.sol";
+import {Checks, Context} from "./EvaluationTypes.sol";
+import {CollateralMeta, MarketMeta, RiskState} from "./RiskState.sol";
+
+/// @title PriceLogic
+/// @notice Every price, volatility and collateral value the account rule uses, read as the action's checks
+/// require (RISK-MODEL.md section 6), and the L2 sequencer check.
+/// @dev Under `Checks.Increase` every read must pass every check and a failure reverts with the error naming
+/// the feed (or market) and the fault. Under `Checks.Deleverage` nothing reverts for a price:
+/// - a market is priced by its fresh Chainlink round, else by the pool TWAP over `twapWindow` read now (a
+///   manipulation must hold the pool for the whole window), else it is unpriced;
+/// - a collateral is valued at its fresh round; a stale one (positive, not from the future) at its last price
+///   with the own-volatility haircut stressed over `volHorizon` plus the round's age (the price may have moved
+///   for that long too), where its own volatility is configured (`volZ != 0`) and the widened horizon stays
+///   within `RiskMath.MAX_HORIZON`; any other failed collateral counts for nothing.
+/// Volatility is read whatever its age and clamped to `RiskMath.MAX_SIGMA` (the math's domain), so that no
+/// feed value can make an evaluation revert.
+library PriceLogic {
+    /// @notice A market's price as an evaluation uses it.
+    struct MarketPrice {
+        bool ok;
+        uint256 price;
+        IRiskTypes.PriceSource source;
+        IRiskTypes.PriceFault fault;
+    }
+
+    uint256 private constant _WAD = 1e18;
+
+    /// @notice The price of `market` under the context's checks (see the library's notice).
+    function marketPrice(
+        RiskState storage s,
+        Checks checks,
+        uint256 market
+    ) internal view returns (MarketPrice memory p) {
+        MarketMeta memory meta = s.marketMeta[market];
+        if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
+        IRiskTypes.MarketConfig storage config = s.markets[market];
+        AggregatorV3Interface feed = config.feed;
+        if (checks == Checks.Increase) {
+            ChainlinkReader.Reading memory r = ChainlinkReader.read(
+                feed,
+                config.maxPriceAge,
+                ChainlinkReader.Level.Strict
+            );
+            if (!r.ok) revert IRiskErrors.PriceInvalid(address(feed), r.fault);
+            p.price = _scale(r.answer, meta.feedDecimals);
+            IRiskTypes.DepthState storage depth = s.depth[market];
+            uint256 updatedAt = depth.updatedAt;
+            if (updatedAt == 0 || block.timestamp - updatedAt > config.depthMaxAge) {
+                revert IRiskErrors.DepthStale(market, updatedAt);
+            }
+            uint256 twapPrice = depth.twapPrice;
+            if (diverges(p.price, twapPrice, config.maxDeviation)) {
+                revert IRiskErrors.PriceDivergence(market, p.price, twapPrice);
+            }
+            p.ok = true;
+            return p;
+        }
+        ChainlinkReader.Reading memory fresh = ChainlinkReader.read(
+            feed,
+            config.maxPriceAge,
+            ChainlinkReader.Level.Fresh
+        );
+        if (fresh.ok) {
+            (p.ok, p.price) = (true, _scale(fresh.answer, meta.feedDecimals));
+            return p;
+        }
+        p.fault = fresh.fault;
+        (p.ok, p.price) = liveTwap(s, market);
+        p.source = IRiskTypes.PriceSource.LiveTwap;
+    }
+
+    /// @notice The stored TWAP price of `market` when its depth state is fresh (at most `depthMaxAge` old).
+    function storedTwap(RiskState storage s, uint256 market) internal view returns (bool fresh, uint256 price) {
+        IRiskTypes.DepthState storage depth = s.depth[market];
+        uint256 updatedAt = depth.updatedAt;
+        price = depth.twapPrice;
+        fresh = updatedAt != 0 && price != 0 && block.timestamp - updatedAt <= s.markets[market].depthMaxAge;
+    }
+
+    /// @notice The base price from the pool's TWAP tick over `twapWindow`, read now; `ok = false` when the
+    /// pool cannot serve the window or the tick lies outside `DepthMath`'s domain.
+    function liveTwap(RiskState storage s, uint256 market) internal view returns (bool ok, uint256 price) {
+        IRiskTypes.MarketConfig storage config = s.markets[market];
+        (bool served, int24 tick, ) = PoolReader.twap(config.pool, config.twapWindow);
+        if (!served || !DepthMath.tickInDomain(tick)) return (false, 0);
+        MarketMeta memory meta = s.marketMeta[market];
+        price = DepthMath.basePrice(
+            DepthMath.sqrtQuotePerBaseDown(tick, config.baseIsToken0),
+            meta.baseDecimals,
+            meta.quoteDecimals
+        );
+        ok = price != 0;
+    }
+
+    /// @notice The annualized volatility of `feed`, clamped to the math's domain; reverts `VolatilityStale`
+    /// under `Checks.Increase` when it is stale.
+    function sigma(Context memory c, address feed) internal view returns (uint256 value) {
+        bool stale;
+        (value, stale) = c.volatility.getVolatility(feed);
+        if (stale && c.checks == Checks.Increase) revert IRiskErrors.VolatilityStale(feed);
+        value = Math.min(value, RiskMath.MAX_SIGMA);
+    }
+
+    /// @notice A collateral balance's value after its haircut, and the leverage capacity it gives, WAD USD.
+    function collateralValue(
+        RiskState storage s,
+        Context memory c,
+        IMarginEngine.CollateralBalance memory balance
+    ) internal view returns (uint256 adjusted, uint256 capacity) {
+        CollateralMeta memory meta = s.collateralMeta[balance.asset];
+        if (!meta.listed) revert IRiskErrors.CollateralNotListed(balance.asset);
+        IRiskTypes.CollateralConfig memory config = s.collaterals[balance.asset];
+        bool increase = c.checks == Checks.Increase;
+        ChainlinkReader.Reading memory r = ChainlinkReader.read(
+            config.feed,
+            config.maxPriceAge,
+            increase ? ChainlinkReader.Level.Strict : ChainlinkReader.Level.Fresh
+        );
+        uint256 horizon = config.volHorizon;
+        if (!r.ok) {
+            if (increase) revert IRiskErrors.PriceInvalid(address(config.feed), r.fault);
+            if (r.fault != IRiskTypes.PriceFault.Stale || config.volZ == 0) return (0, 0);
+            // Stale: the price may have moved for the round's age too.
+            horizon += block.timestamp - r.updatedAt;
+            if (horizon > RiskMath.MAX_HORIZON) return (0, 0);
+        }
+        uint256 value = Math.mulDiv(
+            balance.amount * 10 ** (18 - meta.tokenDecimals),
+            _scale(r.answer, meta.feedDecimals),
+            _WAD
+        );
+        uint256 haircut = config.baseHaircut;
+        if (config.volZ != 0) {
+            haircut = RiskMath.ownVolHaircutUp(haircut, sigma(c, address(config.feed)), horizon, config.volZ);
+        }
+        adjusted = RiskMath.haircutValueDown(value, haircut);
+        capacity = Math.mulDiv(adjusted, s.tierLeverage[config.tier], _WAD);
+    }
+
+    /// @notice Reverts unless the L2 sequencer (when one is configured) is up and past its grace period. A
+    /// feed that reverts or reports no start time counts as down.
+    function checkSequencer(RiskState storage s) internal view {
+        address feed = s.sequencerFeed;
+        if (feed == address(0)) return;
+        try AggregatorV3Interface(feed).latestRoundData() returns (
+            uint80,
+            int256 answer,
+            uint256 startedAt,
+            uint256,
+            uint80
+        ) {
+            if (answer != 0 || startedAt == 0) revert IRiskErrors.SequencerDown();
+            uint256 graceEndsAt = startedAt + s.sequencerGrace;
+            if (block.timestamp < graceEndsAt) revert IRiskErrors.SequencerGracePeriod(graceEndsAt);
+        } catch {
+            revert IRiskErrors.SequencerDown();
+        }
+    }
+
+    /// @notice Whether `price` is more than `maxDeviation` (relative) away from `anchor`; always with no anchor.
+    function diverges(uint256 price, uint256 anchor, uint256 maxDeviation) internal pure returns (bool) {
+        if (anchor == 0) return true;
+        uint256 gap = price > anchor ? price - anchor : anchor - price;
+        return gap * _WAD > anchor * maxDeviation;
+    }
+
+    /// @notice The latest positive answer of a market's feed in WAD, whatever its age (zero when none).
+    function latestPositive(RiskState storage s, uint256 market) internal view returns (uint256) {
+        ChainlinkReader.Reading memory r = ChainlinkReader.read(
+            s.markets[market].feed,
+            0,
+            ChainlinkReader.Level.Positive
+        );
+        return r.ok ? _scale(r.answer, s.marketMeta[market].feedDecimals) : 0;
+    }
+
+    function _scale(uint256 answer, uint8 decimals) private pure returns (uint256) {
+        return answer * 10 ** (18 - decimals);
+    }
+}
