@@ -218,6 +218,11 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IRiskAdmin
+    function greeksMarkets() external view returns (uint256[] memory) {
+        return _state().greeksMarkets;
+    }
+
+    /// @inheritdoc IRiskAdmin
     function collateralConfig(address asset) external view returns (CollateralConfig memory) {
         if (!_state().collateralMeta[asset].listed) revert CollateralNotListed(asset);
         return _state().collaterals[asset];

@@ -39,6 +39,10 @@ interface IRiskAdmin is IRiskTypes {
     /// @notice The Greeks sizing of a market (disabled by default).
     function greeksConfig(uint256 market) external view returns (GreeksConfig memory);
 
+    /// @notice The markets with Greeks sizing (at most `MAX_GREEKS_MARKETS`), whose options books every
+    /// evaluation reads from the engine.
+    function greeksMarkets() external view returns (uint256[] memory);
+
     /// @notice The configuration of a collateral asset.
     function collateralConfig(address asset) external view returns (CollateralConfig memory);
 

@@ -23,6 +23,8 @@ export const RISK_MODULE_ABI = [
   "function refreshDepth(uint256 market) returns (uint256 down, uint256 up)",
   "function collateralConfig(address asset) view returns (tuple(address feed, uint32 maxPriceAge, uint8 tier, uint64 baseHaircut, uint64 volZ, uint32 volHorizon))",
   "function tierLeverage(uint8 tier) view returns (uint256)",
+  "function greeksMarkets() view returns (uint256[])",
+  "function greeksConfig(uint256 market) view returns (tuple(bool enabled, uint64 volShock, uint64 buffer, uint32 hedgeInterval))",
   "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
   "function marketConfig(uint256 market) view returns (tuple(address feed, uint32 maxPriceAge, uint32 horizon, uint32 depthMaxAge, uint64 maintenanceMargin, uint64 z, uint64 kappa, uint64 kappaOI, uint64 sigmaTarget, uint64 maxDeviation, uint64 tauTrigger, uint64 tauTarget, uint128 oiCapLong, uint128 oiCapShort, address pool, bool baseIsToken0, uint32 twapWindow, uint16 maxWalkSteps, uint64 maxSlippage, uint64 rho, uint32 deleverageWindow, uint64 depthRisePerHour, uint64 keeperFeeRate, uint96 keeperFeeMax))",
   "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 price, uint8 source, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
@@ -65,6 +67,8 @@ export const ENGINE_ABI = [
   "function accountSnapshot(address account) view returns (tuple(tuple(address asset, uint256 amount)[] collateral, tuple(uint256 market, int256 size, uint256 entryPrice)[] positions, int256 adjustments) snapshot)",
   "function openInterest(uint256 market) view returns (uint256 longSize, uint256 shortSize)",
   "event PositionChanged(address indexed account, uint256 indexed market, int256 sizeBefore, int256 sizeAfter, uint256 price, int256 realizedPnl)",
+  // `IOptionsEngine`: the options book of an account per market (markets with Greeks sizing).
+  "function bookGreeks(address account, uint256 market) view returns (tuple(int256 delta, int256 gamma, int256 vega) greeks)",
   // Hedge mode (`IReferenceMarginEngine`): accounts opt in by approving the keeper as their hedger.
   "function tradeFor(address account, uint256 market, int256 sizeDelta)",
   "function isHedger(address account, address hedger) view returns (bool)",
