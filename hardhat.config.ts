@@ -2,7 +2,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
-import { configVariable, defineConfig } from "hardhat/config";
+import { configVariable, defineConfig, overrideTask } from "hardhat/config";
+
+import { invariantReport, suitesOf } from "./scripts/tools/invariantReport.js";
 
 // No solc binary can be downloaded on the machines that build Ballast, so both compilers are the
 // WebAssembly builds shipped in npm packages (solcjs), loaded through the compiler `path`.
@@ -11,8 +13,12 @@ const soljson = (pkg: string): string => path.join(path.dirname(require.resolve(
 
 /** Run counts of the Solidity property tests; docs/SPEC.md quotes these numbers. */
 export const FUZZ_RUNS = 1000;
-export const INVARIANT_RUNS = 64;
-export const INVARIANT_DEPTH = 40;
+/**
+ * The stateful invariant campaign (`test/invariant/AccountRule.invariant.t.sol`): `INVARIANT_RUNS` sequences of
+ * `INVARIANT_DEPTH` calls each (32 x 320 = 10,240 calls in CI); `npm run test:invariant:long` runs a million.
+ */
+export const INVARIANT_RUNS = Number(process.env.INVARIANT_RUNS ?? 32);
+export const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 320);
 
 /**
  * The block the opt-in mainnet fork starts at (override with FORK_BLOCK): pinned so that runs are
@@ -22,6 +28,16 @@ export const DEFAULT_FORK_BLOCK = 21_500_000;
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: [
+    // Print the invariant campaigns' call counts (Hardhat's reporter prints only their runs).
+    overrideTask(["test", "solidity"])
+      .setInlineAction(async (args, _hre, runSuper) => {
+        const result: unknown = await runSuper(args);
+        for (const line of invariantReport(suitesOf(result))) console.log(line);
+        return result;
+      })
+      .build(),
+  ],
   solidity: {
     compilers: [
       {
@@ -48,8 +64,17 @@ export default defineConfig({
   },
   test: {
     solidity: {
+      fsPermissions: { readDirectory: ["node_modules/@uniswap/v3-core/artifacts"] },
       fuzz: { runs: FUZZ_RUNS, seed: "0xba11a57" },
-      invariant: { runs: INVARIANT_RUNS, depth: INVARIANT_DEPTH, failOnRevert: false },
+      invariant: {
+        runs: INVARIANT_RUNS,
+        depth: INVARIANT_DEPTH,
+        failOnRevert: false,
+        // Replaying a failing sequence of a few hundred calls costs seconds: shrink within a bounded budget.
+        shrinkRunLimit: Number(process.env.INVARIANT_SHRINK ?? 500),
+        // A failing sequence is saved here and replayed first by the next run (delete the directory to forget it).
+        failurePersistDir: "cache/invariant-failures",
+      },
     },
     mocha: { timeout: 120_000 },
   },

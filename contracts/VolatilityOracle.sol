@@ -107,7 +107,14 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         if (address(implied) != address(0)) {
             (bool ok, uint256 impliedSigma) = _readImplied(implied, maxAge);
             if (ok) {
-                sigma = Math.max(sigma, Math.mulDiv(impliedSigma * _impliedScale[feed], config.impliedWeight, 1e18));
+                // Clamped to the domain of the risk math (and of Black-Scholes): no implied value, however
+                // large, can make a reader of this oracle revert.
+                uint256 weighted = Math.mulDiv(
+                    Math.min(impliedSigma, type(uint128).max) * _impliedScale[feed],
+                    config.impliedWeight,
+                    1e18
+                );
+                sigma = Math.max(sigma, Math.min(weighted, SIGMA_MAX_LIMIT));
             } else {
                 stale = true;
             }

@@ -112,8 +112,9 @@ interface IRiskTypes {
     /// @notice Greeks sizing of a market (RISK-MODEL.md section 7).
     /// @param enabled Whether the market's options books and perpetual positions are sized by the scenario grid.
     /// @param volShock Vol move `v` of the grid, WAD (absolute: 0.3e18 is 30 vol points), in [0.01, 5].
-    /// @param buffer Share of equity kept out of reach of the account's requirements while it holds an options
-    /// book in this market, WAD in [0, 0.9] (the account's buffer is the largest of its books' markets).
+    /// @param buffer Share of equity kept out of reach of the account's requirements while it holds a book in this
+    /// market (options, a perpetual, or both), WAD in [0, 0.9]; the account's buffer is the largest over its books.
+    /// A perpetual alone pays it too, so that the buffer does not jump when a first option hedges it.
     /// @param hedgeInterval The keeper's hedging interval `dt` of the rebalance band, seconds in [12, 1 day].
     struct GreeksConfig {
         bool enabled;

@@ -10,7 +10,8 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/Ag
 /// `d = e^(-dt/tau)`, variance per second `A / B`, with a short memory `tauUp` when a sample raises the
 /// variance rate and a long one `tauDown` otherwise (react to spikes at once, forget them slowly); see
 /// `VolatilityMath` for the exact rule. Effective volatility is
-/// `max(clamp(sqrt(A/B * YEAR), sigmaMin, sigmaMax), impliedWeight * sigmaImplied, sigmaMin)`.
+/// `max(clamp(sqrt(A/B * YEAR), sigmaMin, sigmaMax), min(impliedWeight * sigmaImplied, SIGMA_MAX_LIMIT), sigmaMin)`:
+/// never above `SIGMA_MAX_LIMIT` (10.0, the domain of the risk math and of Black-Scholes), whatever the feeds say.
 ///
 /// Trust assumptions:
 /// - Each configured feed is a Chainlink proxy (`EACAggregatorProxy` semantics: proxy round ids are

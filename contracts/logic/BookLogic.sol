@@ -75,7 +75,9 @@ library BookLogic {
         PositionEval memory p,
         BookEval memory b
     ) internal view returns (uint256 bound) {
-        int256 room = a.equity - int256(a.buffer) - int256(a.requirement - b.requirement);
+        // The buffer of this market counts even for a new position (its book is about to exist).
+        uint256 buffer = Math.max(a.buffer, bufferOf(s, b.market, a.equity));
+        int256 room = a.equity - int256(buffer) - int256(a.requirement - b.requirement);
         uint256 unitCost = Math.mulDiv(b.spot, s.markets[p.market].maintenanceMargin, _WAD, Math.Rounding.Ceil);
         bound = type(uint256).max;
         if (p.size >= 0) bound = _directionBound(b, 1, unitCost, room);

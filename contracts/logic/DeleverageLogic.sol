@@ -44,7 +44,10 @@ library DeleverageLogic {
         if (!s.marketMeta[market].listed) revert IRiskErrors.MarketNotListed(market);
         a = EvaluationLogic.evaluate(s, c, account, PriceOverride(0, 0));
         if (a.failure.failed) return (Outcome.Unpriced, p, a);
-        p = judge(s, c, a, EvaluationLogic.positionIn(s, c, a, market));
+        // No position there: nothing to judge (and the market's price is not needed).
+        uint256 index = EvaluationLogic.positionIndex(a, market);
+        if (index == 0) return (Outcome.NothingDue, p, a);
+        p = judge(s, c, a, a.positions[index - 1]);
         if (p.notional == 0) return (Outcome.NothingDue, p, a);
         (uint256 remaining, uint256 capacity) = windowRemaining(s, market);
         // Below 1 % of the bucket (and of what is due) the window counts as exhausted: what drained in a few

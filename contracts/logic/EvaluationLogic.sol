@@ -143,7 +143,7 @@ library EvaluationLogic {
             uint256 market = markets[i];
             IOptionsEngine.Greeks memory options = IOptionsEngine(address(c.engine)).bookGreeks(a.account, market);
             bool holdsOptions = options.delta != 0 || options.gamma != 0 || options.vega != 0;
-            uint256 index = _positionIndex(a, market);
+            uint256 index = positionIndex(a, market);
             if (!holdsOptions && index == 0) continue;
             PositionEval memory p;
             if (index != 0) {
@@ -162,7 +162,10 @@ library EvaluationLogic {
                 a.positions[index - 1].requirement = b.requirement;
                 a.positions[index - 1].book = count;
             }
-            if (holdsOptions) a.buffer = Math.max(a.buffer, BookLogic.bufferOf(s, market, a.equity));
+            // The buffer applies to every book (options or a perpetual alone), so that it never jumps when a
+            // hedge turns a perpetual into a book: an options trade that lowers the worst loss never lowers the
+            // free equity.
+            a.buffer = Math.max(a.buffer, BookLogic.bufferOf(s, market, a.equity));
         }
         // Shrink the array to the books found (its memory stays allocated; nothing is written after it).
         // solhint-disable-next-line no-inline-assembly
@@ -188,7 +191,8 @@ library EvaluationLogic {
         return PriceLogic.marketPrice(s, c.checks, market);
     }
 
-    function _positionIndex(AccountEval memory a, uint256 market) private pure returns (uint256) {
+    /// @notice One plus the index of the account's position in `market` in `a.positions`; zero when it has none.
+    function positionIndex(AccountEval memory a, uint256 market) internal pure returns (uint256) {
         for (uint256 i; i < a.positions.length; ++i) {
             if (a.positions[i].market == market) return i + 1;
         }

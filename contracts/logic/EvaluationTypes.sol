@@ -77,7 +77,7 @@ struct BookEval {
 
 /// @notice An account as evaluated: one evaluation feeds every entry point.
 /// @param requirement `R`, the sum of its markets' requirements (each market counted once).
-/// @param buffer `K`, the largest `GreeksConfig.buffer * E` over the markets where it holds options.
+/// @param buffer `K`, the largest `GreeksConfig.buffer * E` over the markets where it holds a book.
 /// @param freeEquity `E - K - R`.
 struct AccountEval {
     address account;

@@ -8,7 +8,16 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectRevert(bytes4 selector) external;
     function warp(uint256 timestamp) external;
+    function roll(uint256 blockNumber) external;
     function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    /// @dev The creation bytecode of a project artifact, by contract name.
+    function getCode(string calldata artifact) external view returns (bytes memory);
+    /// @dev Reads a file (paths relative to the project root, within `fsPermissions` of hardhat.config.ts).
+    function readFile(string calldata path) external view returns (string memory);
+    function parseJsonBytes(string calldata json, string calldata key) external pure returns (bytes memory);
+    function label(address account, string calldata name) external;
 }
 
 /// @notice Base of Ballast's Solidity tests: cheatcodes, input bounding and assertions that revert with a

@@ -164,7 +164,8 @@ export function evaluate(account: AccountInputs, inputs: RuleInputs, override?: 
     const b = book(market, id, options, p.size, p.notional, p.price);
     books.push(b);
     if (index >= 0) positions[index] = { ...p, requirement: b.requirement, book: books.length - 1 };
-    if (holdsGreeks(options)) buffer = Math.max(buffer, Math.max(0, equity) * market.greeks.buffer);
+    // Every book pays the buffer (options, a perpetual, or both): it never jumps when a hedge opens a book.
+    buffer = Math.max(buffer, Math.max(0, equity) * market.greeks.buffer);
   }
   const requirement =
     positions.filter((p) => p.book < 0).reduce((sum, p) => sum + p.requirement, 0) + books.reduce((sum, b) => sum + b.requirement, 0);
@@ -216,7 +217,7 @@ export function cap(a: AccountEval, p: PositionEval, inputs: RuleInputs): { cap:
   if (market.greeks !== undefined) {
     const b = p.book >= 0 ? a.books[p.book]! : book(market, p.market, NO_GREEKS, p.size, p.notional, p.price);
     bounds[Bound.LiquidationDistance - 1] = Infinity;
-    bounds[Bound.Greeks - 1] = perpBound(a, p, b, market.m);
+    bounds[Bound.Greeks - 1] = perpBound(a, p, b, market.m, market.greeks.buffer);
   }
   return minOfBounds(bounds);
 }
@@ -343,8 +344,10 @@ function book(market: MarketInputs, id: bigint, options: Greeks, perpSize: numbe
 }
 
 /** `BookLogic.perpBound`: the largest notional of the perpetual in its direction (or either, for a new one). */
-function perpBound(a: AccountEval, p: PositionEval, b: BookEval, m: number): number {
-  const room = a.equity - a.buffer - (a.requirement - b.requirement);
+function perpBound(a: AccountEval, p: PositionEval, b: BookEval, m: number, bufferShare: number): number {
+  // The buffer of this market counts even for a new position (its book is about to exist).
+  const buffer = Math.max(a.buffer, Math.max(0, a.equity) * bufferShare);
+  const room = a.equity - buffer - (a.requirement - b.requirement);
   let bound = Infinity;
   for (const direction of [1, -1]) {
     if ((direction > 0 && p.size < 0) || (direction < 0 && p.size > 0)) continue;
