@@ -88,7 +88,8 @@ async function checkCaps(system: System, user: Signer): Promise<void> {
   const [sigma] = await system.ballast.volatilityOracle.getVolatility(system.feeds.eth.address);
   const depth = await module.depthState(ETH_MARKET);
   const isLong = risk.size > 0n;
-  const x = adverseMove(stressedMove(fromWad(sigma), 3_600, 3), isLong);
+  const { gap } = await module.marketConfig(ETH_MARKET);
+  const x = adverseMove(stressedMove(fromWad(sigma), 3_600, 3, fromWad(gap)), isLong);
   const equity = fromWad(status.equity);
   const side = risk.size === 0n ? Math.min(fromWad(depth.down), fromWad(depth.up)) : isLong ? fromWad(depth.down) : fromWad(depth.up);
   const tolerance = (v: number) => v * (1 + 1e-9) + 1e-6;
