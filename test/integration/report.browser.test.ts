@@ -54,6 +54,7 @@ function syntheticReport(steps = 2_000, seed = 11): ReportData {
     badDebt: s.points.at(-1)!.badDebt,
     liquidations: s.events.filter((e) => e.kind === "liquidation").length,
     liquidatedNotional: s.events.filter((e) => e.kind === "liquidation").reduce((sum, e) => sum + e.notional, 0),
+    writeOffs: k,
     deleverages: s.events.filter((e) => e.kind === "deleverage").length,
     deleveragedNotional: s.events.filter((e) => e.kind === "deleverage").reduce((sum, e) => sum + e.notional, 0),
     blockedIncreases: 10 * k,
