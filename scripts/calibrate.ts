@@ -184,17 +184,13 @@ await runCli(async () => {
   if (chosen === undefined) log("calibrate: no parameter set met the target; the report shows the safest found");
   else log(`calibrate: recommended ${candidateKey(chosen.candidate)}`);
 
-  // The paths that break it: the chosen set's failures, else its next riskier neighbour on the gap axis.
+  // The paths that break it: the chosen set's failures, else those of its next riskier neighbour on the gap axis
+  // (the same set with the largest smaller gap that failed; else any such set evaluated).
   const breaking: BreakingPath[] = [];
   if (chosen !== undefined) {
-    const riskier = result.results
-      .filter(
-        (r) =>
-          r.failures > 0 &&
-          r.candidate.gap < chosen.candidate.gap &&
-          AXES.every((a) => a.name === "gap" || r.candidate[a.name] === chosen.candidate[a.name]),
-      )
-      .sort((a, b) => b.candidate.gap - a.candidate.gap)[0];
+    const lower = result.results.filter((r) => r.failures > 0 && r.candidate.gap < chosen.candidate.gap);
+    const same = lower.filter((r) => AXES.every((a) => a.name === "gap" || r.candidate[a.name] === chosen.candidate[a.name]));
+    const riskier = (same.length > 0 ? same : lower).sort((a, b) => b.candidate.gap - a.candidate.gap || b.evaluated - a.evaluated)[0];
     const source = chosen.failures > 0 ? chosen : riskier;
     for (const w of source?.worst.slice(0, 4) ?? []) {
       const p = paths[w.id]!;

@@ -44,7 +44,13 @@
         type: "scatter",
         data: {
           datasets: [
-            { label: "parameter sets tried", data: data.results.map(point), backgroundColor: "rgba(120,120,120,0.45)", pointRadius: 3 },
+            {
+              label: "parameter sets tried",
+              // Sets stopped before any calm path have no capacity: not drawn.
+              data: data.results.filter((r) => finite(r.capacity) !== null).map(point),
+              backgroundColor: "rgba(120,120,120,0.45)",
+              pointRadius: 3,
+            },
             {
               label: "frontier",
               type: "line",
