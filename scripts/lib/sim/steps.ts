@@ -175,7 +175,7 @@ export async function runSteps(world: SimWorld, options: StepOptions): Promise<S
     for (const d of stepEvents.deleverages) {
       summary.deleverages++;
       summary.deleveragedNotional += d.notional;
-      events.push({ t: step.t, kind: "deleverage", notional: d.notional, account: String(d.account) });
+      events.push({ t: step.t, kind: "deleverage", notional: d.notional, account: world.label(d.account) });
       windowLog.push(d);
     }
     for (const l of stepEvents.liquidations) {
@@ -186,7 +186,7 @@ export async function runSteps(world: SimWorld, options: StepOptions): Promise<S
       }
       summary.liquidations++;
       summary.liquidatedNotional += l.closedNotional;
-      events.push({ t: step.t, kind: "liquidation", notional: l.closedNotional, account: String(l.account) });
+      events.push({ t: step.t, kind: "liquidation", notional: l.closedNotional, account: world.label(l.account) });
     }
     if (stepEvents.baseFlow !== 0) {
       await world.unwind(stepEvents.baseFlow, oracle);

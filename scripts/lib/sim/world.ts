@@ -69,6 +69,8 @@ export interface SimWorld {
   readonly policy: PolicyName;
   /** Length of the rolling deleverage window, seconds (0 for a policy without one). */
   readonly windowSeconds: number;
+  /** How events name an account of the book (its address on the chain, its index in the model). */
+  label(account: number): string;
   /** Deposits every account's collateral (one phase). */
   deposit(book: readonly BookAccount[]): Promise<void>;
   /** Starts a step: the next phase runs at `t`. */

@@ -127,6 +127,10 @@ export class EvmWorld implements SimWorld {
     return world;
   }
 
+  label(account: number): string {
+    return this.addresses[account] ?? String(account);
+  }
+
   private get ethers() {
     return this.system.connection.ethers;
   }

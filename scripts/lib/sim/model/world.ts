@@ -61,6 +61,10 @@ export class ModelWorld implements SimWorld {
     this.block = parts.block;
   }
 
+  label(account: number): string {
+    return `#${account}`;
+  }
+
   /** Ballast's module (the ballast policy's run), for inspection. */
   get module(): ModelBallast | undefined {
     return this.parts.hook.kind === "ballast" ? this.parts.hook.module : undefined;
