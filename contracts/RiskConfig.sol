@@ -64,6 +64,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     uint256 private constant _MAX_VOL_SHOCK = 5e18;
     uint256 private constant _MAX_BUFFER = 0.9e18;
     uint256 private constant _MIN_HEDGE_INTERVAL = 12;
+    /// @dev A gap floor of 1.0 is a fall of 63 % (a rise of 172 %) within one horizon.
+    uint256 private constant _MAX_GAP = 1e18;
 
     /// @inheritdoc IRiskModule
     IMarginEngine public immutable override engine;
@@ -277,6 +279,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         _range(ConfigField.DepthRisePerHour, c.depthRisePerHour, _MIN_RISE, _WAD);
         _range(ConfigField.KeeperFeeRate, c.keeperFeeRate, 0, _MAX_FEE_RATE);
         _range(ConfigField.KeeperFeeMax, c.keeperFeeMax, 0, _MAX_FEE);
+        _range(ConfigField.Gap, c.gap, 0, _MAX_GAP);
     }
 
     function _parameter(MarketConfig memory c, RiskParameter p) private pure returns (uint256) {
@@ -289,6 +292,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         if (p == RiskParameter.OiCapLong) return c.oiCapLong;
         if (p == RiskParameter.OiCapShort) return c.oiCapShort;
         if (p == RiskParameter.MaxSlippage) return c.maxSlippage;
+        if (p == RiskParameter.Gap) return c.gap;
         return c.rho;
     }
 
@@ -311,6 +315,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         else if (p == RiskParameter.OiCapLong) c.oiCapLong = uint128(v);
         else if (p == RiskParameter.OiCapShort) c.oiCapShort = uint128(v);
         else if (p == RiskParameter.MaxSlippage) c.maxSlippage = uint64(v);
+        else if (p == RiskParameter.Gap) c.gap = uint64(v);
         else c.rho = uint64(v);
     }
 

@@ -1,10 +1,12 @@
 /**
  * `npm run simulate -- --prices <file.csv> | --rounds <file.csv> --decimals <n> [--pool <ticks.json>]
- *  [--policy ballast|static|tiered|all] [--accounts <n>] [--seed <n>] [--deviation <x>] [--heartbeat <s>] --out <dir>`
+ *  [--policy ballast|static|tiered|all] [--accounts <n>] [--seed <n>] [--deviation <x>] [--heartbeat <s>]
+ *  [--engine evm|model] [--params <file.json>] --out <dir>`
  *
  * Replays a price path (published as a Chainlink feed would) or real Chainlink rounds through Ballast and the
- * baseline leverage caps on an in-process replica chain, and writes `<dir>/summary.json` and
- * `<dir>/report.html` — only once the whole run succeeded.
+ * baseline leverage caps, on an in-process replica chain (`--engine evm`) or on the TypeScript model of the same
+ * system (`--engine model`), and writes `<dir>/summary.json` and `<dir>/report.html` — only once the whole run
+ * succeeded.
  */
 import { rm } from "node:fs/promises";
 import path from "node:path";
@@ -13,17 +15,20 @@ import { z } from "zod";
 
 import { intFlag, numberFlag, parseCli, runCli } from "./lib/cli.js";
 import { toJson, writeFileAtomic } from "./lib/files.js";
+import { readParamsFile } from "./lib/ballast/paramsFile.js";
 import { readPricePath } from "./lib/prices.js";
+import { provenance } from "./lib/provenance.js";
 import { Progress } from "./lib/progress.js";
 import { readRounds } from "./lib/rounds.js";
 import { POLICY_NAMES, type PolicyName } from "./lib/sim/policies.js";
 import { type Replay, replayPrices, replayRounds } from "./lib/sim/replay.js";
+import type { Simulation } from "./lib/sim/simulate.js";
 import { formatSummaryTable } from "./lib/sim/table.js";
 import { readTickSnapshot } from "./lib/uniswap/index.js";
 
 const USAGE = `usage: npm run simulate -- (--prices <file.csv> | --rounds <file.csv> --decimals <n>) --out <dir>
                            [--pool <ticks.json>] [--policy ballast|static|tiered|all] [--accounts <n>] [--seed <n>]
-                           [--deviation <x>] [--heartbeat <seconds>] [--quiet]
+                           [--deviation <x>] [--heartbeat <seconds>] [--engine evm|model] [--params <file.json>] [--quiet]
   --prices     a price path: header timestamp,open,high,low,close or timestamp,price (unix seconds, ascending)
   --rounds     real Chainlink rounds instead: header roundId,answer,startedAt,updatedAt,answeredInRound
   --decimals   decimals of the rounds' answers (with --rounds)
@@ -33,7 +38,11 @@ const USAGE = `usage: npm run simulate -- (--prices <file.csv> | --rounds <file.
   --seed       seed of the book and of the traders (default 20250312)
   --deviation  deviation threshold of the published feed, a fraction (with --prices; default 0.005)
   --heartbeat  heartbeat of the published feed, seconds (with --prices; default 3600)
+  --engine     evm: the real contracts on an in-process chain (default); model: the TypeScript model (fast)
+  --params     a market parameters file (written by npm run calibrate; the BallastMarket Ignition parameters)
   --out        directory for summary.json and report.html`;
+
+const ENGINES = ["evm", "model"] as const;
 
 const Args = z
   .object({
@@ -46,6 +55,8 @@ const Args = z
     seed: intFlag(0, 2 ** 31).default(20_250_312),
     deviation: numberFlag(0.0001, 0.5).optional(),
     heartbeat: intFlag(60, 7 * 86_400).optional(),
+    engine: z.enum(ENGINES, { error: `expected one of ${ENGINES.join(", ")}` }).default("evm"),
+    params: z.string().min(1).optional(),
     out: z.string({ error: "required: the directory to write summary.json and report.html into" }).min(1),
     quiet: z.boolean().default(false),
   })
@@ -61,6 +72,8 @@ const Args = z
   });
 
 const OPTIONS = {
+  engine: { type: "string" },
+  params: { type: "string" },
   prices: { type: "string" },
   rounds: { type: "string" },
   decimals: { type: "string" },
@@ -95,30 +108,63 @@ await runCli(async () => {
   for (const warning of pool?.warnings ?? []) process.stderr.write(`warning: ${args.pool}: ${warning}\n`);
   const policies: PolicyName[] = args.policy === "all" ? [...POLICY_NAMES] : [args.policy];
 
-  const [{ inProcessChain }, { simulate }, { writeReport }] = await Promise.all([
-    import("./lib/chain.js"),
-    import("./lib/sim/simulate.js"),
-    import("./lib/report/index.js"),
-  ]);
-  const started = Date.now();
-  const chain = await inProcessChain();
-  const bars = new Map<string, Progress>();
+  const params = args.params === undefined ? undefined : await readParamsFile(args.params);
   if (!args.quiet)
-    process.stderr.write(`simulate: ${replay.path.steps} price steps -> ${replay.rounds.length} oracle rounds; ${policies.join(", ")}\n`);
-  const result = await simulate(chain, {
+    process.stderr.write(
+      `simulate (${args.engine}): ${replay.path.steps} price steps -> ${replay.rounds.length} oracle rounds; ${policies.join(", ")}\n`,
+    );
+  const bars = new Map<string, Progress>();
+  const common = {
     replay,
     ...(pool === undefined ? {} : { pool: { file: pool.file, snapshot: pool.snapshot } }),
     policies,
     accounts: args.accounts,
     seed: args.seed,
-    onProgress: (label, done, total) => {
+    onProgress: (label: string, done: number, total: number) => {
       if (!bars.has(label)) bars.set(label, new Progress(`simulate ${label}`, total, args.quiet));
       bars.get(label)!.update(done);
     },
-  });
-  result.summary.params.seconds = Math.round((Date.now() - started) / 100) / 10;
+  };
+  const { writeReport } = await import("./lib/report/index.js");
+  let result: Simulation;
+  if (args.engine === "model") {
+    const { simulateModel } = await import("./lib/sim/model/simulate.js");
+    const { defaultModelConfig } = await import("./lib/sim/model/market.js");
+    result = await simulateModel({ ...common, ...(params === undefined ? {} : { config: defaultModelConfig(params) }) });
+  } else {
+    const [{ inProcessChain, SIMULATION_CHAIN }, { simulate }] = await Promise.all([
+      import("./lib/chain.js"),
+      import("./lib/sim/simulate.js"),
+    ]);
+    const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+    try {
+      const setup =
+        params === undefined
+          ? undefined
+          : {
+              market: params.market,
+              volatility: params.volatility,
+              ...(params.baseCollateral === undefined ? {} : { collaterals: { weth: { baseHaircut: params.baseCollateral.baseHaircut } } }),
+            };
+      result = await simulate(chain, { ...common, ...(setup === undefined ? {} : { setup }) });
+    } finally {
+      await chain.close();
+    }
+  }
+  const record = await provenance(
+    "simulate",
+    args.seed,
+    { prices: args.prices, rounds: args.rounds, pool: args.pool, params: args.params },
+    {
+      engine: args.engine,
+      policy: args.policy,
+      accounts: args.accounts,
+      deviation: args.deviation,
+      heartbeat: args.heartbeat,
+      decimals: args.decimals,
+    },
+  );
   await writeReport(reportFile, result.report);
-  await writeFileAtomic(summaryFile, toJson(result.summary));
-  await chain.close();
+  await writeFileAtomic(summaryFile, toJson({ ...result.summary, provenance: record }));
   process.stdout.write(`${formatSummaryTable(result.summary)}\n-> ${summaryFile}\n-> ${reportFile}\n`);
 }, USAGE);

@@ -59,6 +59,10 @@ interface IRiskTypes {
     /// @param depthRisePerHour Largest relative rise of the depth state per hour, WAD.
     /// @param keeperFeeRate Keeper fee as a fraction of the deleveraged notional, WAD.
     /// @param keeperFeeMax Ceiling of one keeper fee, WAD quote.
+    /// @param gap Gap floor of the stressed log-move, WAD (0 = none, at most 1.0): the stressed move is
+    /// `s = max(z * sigma * sqrt(horizon / YEAR), gap)` wherever it is used (the liquidation-distance bound and
+    /// each position's requirement, the options grid's `xMax`). It covers the jumps the market's own history
+    /// shows within one reaction horizon, which the diffusion term misses (RISK-MODEL.md section 3.1).
     struct MarketConfig {
         AggregatorV3Interface feed;
         uint32 maxPriceAge;
@@ -84,6 +88,7 @@ interface IRiskTypes {
         uint64 depthRisePerHour;
         uint64 keeperFeeRate;
         uint96 keeperFeeMax;
+        uint64 gap;
     }
 
     /// @notice The depth state of a market (RISK-MODEL.md section 5), quote amounts in WAD USD.
@@ -223,7 +228,8 @@ interface IRiskTypes {
         uint256 ratio;
     }
 
-    /// @notice Numeric market parameters the risk oracle may move (bounded per update).
+    /// @notice Numeric market parameters the risk oracle may move (bounded per update). A parameter at zero
+    /// (`sigmaTarget`, `gap`) cannot be moved by a relative step: only the risk admin sets it from zero.
     enum RiskParameter {
         Horizon,
         MaintenanceMargin,
@@ -234,7 +240,8 @@ interface IRiskTypes {
         OiCapLong,
         OiCapShort,
         MaxSlippage,
-        Rho
+        Rho,
+        Gap
     }
 
     /// @notice Configuration fields that `InvalidConfig` reports.
@@ -271,7 +278,8 @@ interface IRiskTypes {
         HedgeInterval,
         OptionsEngine,
         Engine,
-        VolatilityOracle
+        VolatilityOracle,
+        Gap
     }
 
     /// @notice Why a Chainlink read failed its checks.

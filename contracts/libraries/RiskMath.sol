@@ -18,6 +18,7 @@ import {BOUND_COUNT, Bound} from "../types/Bound.sol";
 /// - `horizon` (seconds) <= `MAX_HORIZON` (7 days); `z` <= `MAX_Z` (10.0);
 /// - stressed move `s` <= `MAX_STRESSED_MOVE` (16.0; the three limits above give at most 13.9), so that
 ///   `x_S <= e^16 - 1` (about 8.9e6) and `x_L < 1` stay representable and requirements cannot overflow;
+/// - gap floor of the stressed move `gap` <= `MAX_STRESSED_MOVE` (markets are configured far below: 1.0);
 /// - amounts (equity, notional, depth, open interest) <= `MAX_AMOUNT` (1e38 WAD, i.e. 1e20 USD);
 /// - ratios (`m`, `kappa`, haircuts, `tau_target`) <= `WAD`; `tau_trigger` <= `MAX_TRIGGER` (1.0).
 library RiskMath {
@@ -35,7 +36,8 @@ library RiskMath {
         StressedMove,
         Amount,
         Ratio,
-        Trigger
+        Trigger,
+        Gap
     }
 
     /// @notice Everything the cap of one position depends on, as computed by the module from the engine's
@@ -56,6 +58,7 @@ library RiskMath {
     /// @param tierCapacity Notional the account's collateral tiers allow this position (already net of the
     /// account's other positions); `type(uint256).max` when no tier limits it.
     /// @param greeksBound The Greeks scenario bound; `type(uint256).max` outside options books.
+    /// @param gap Floor of the stressed log-move (the market's jump risk), WAD; zero for none.
     struct CapInput {
         int256 equity;
         uint256 otherRequirement;
@@ -72,6 +75,7 @@ library RiskMath {
         uint256 current;
         uint256 tierCapacity;
         uint256 greeksBound;
+        uint256 gap;
     }
 
     uint256 internal constant WAD = 1e18;
@@ -103,6 +107,17 @@ library RiskMath {
         // sqrt(horizon / YEAR) in WAD = sqrt(horizon * WAD^2 / YEAR), both steps rounded up.
         uint256 rootTime = Math.sqrt(Math.ceilDiv(horizon * WAD * WAD, YEAR), Math.Rounding.Ceil);
         s = Math.mulDiv(Math.mulDiv(z, sigma, WAD, Math.Rounding.Ceil), rootTime, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @notice The stressed move with a gap floor, `s = max(z * sigma * sqrt(horizon / YEAR), gap)`, rounded up
+    /// (RISK-MODEL.md section 3.1): the diffusion quantile, but never less than the adverse log-move the
+    /// market's own history shows within one reaction horizon (a jump the oracle publishes in one round).
+    /// @dev Monotone in every argument; equal to `stressedMoveUp(sigma, horizon, z)` when `gap` is zero.
+    /// @param gap Floor of the stressed log-move, WAD, at most `MAX_STRESSED_MOVE`.
+    /// @return s The stressed log-move, WAD.
+    function stressedMoveUp(uint256 sigma, uint256 horizon, uint256 z, uint256 gap) internal pure returns (uint256 s) {
+        _check(Input.Gap, gap, MAX_STRESSED_MOVE);
+        s = Math.max(stressedMoveUp(sigma, horizon, z), gap);
     }
 
     /// @notice The adverse move of a long over the stressed move, `x_L = 1 - e^(-s)`, rounded up.
@@ -236,11 +251,15 @@ library RiskMath {
     function positionCapDown(
         CapInput memory input
     ) internal pure returns (uint256 cap, Bound binding, uint256[BOUND_COUNT] memory bounds) {
-        return positionCapDown(input, adverseMoveUp(stressedMoveUp(input.sigma, input.horizon, input.z), input.isLong));
+        return
+            positionCapDown(
+                input,
+                adverseMoveUp(stressedMoveUp(input.sigma, input.horizon, input.z, input.gap), input.isLong)
+            );
     }
 
     /// @notice `positionCapDown` with the position's adverse move `x` already computed: it must equal
-    /// `adverseMoveUp(stressedMoveUp(sigma, horizon, z), isLong)` of the same input.
+    /// `adverseMoveUp(stressedMoveUp(sigma, horizon, z, gap), isLong)` of the same input.
     function positionCapDown(
         CapInput memory input,
         uint256 x

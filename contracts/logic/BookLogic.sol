@@ -114,6 +114,8 @@ library BookLogic {
         (r.worstLoss, r.priceStep, r.volStep) = (b.worstLoss, b.priceStep, b.volStep);
         r.allowed = allowed(a, b);
         r.hedgeDelta = -r.greeks.delta;
+        // The rebalance band is the diffusion drift of delta over the hedge interval: no gap floor (a jump is
+        // covered by the grid, not by rebalancing more often).
         (r.maintenance, r.optionsLoss) = (b.maintenance, b.optionsLoss);
         r.rebalanceBand = GreeksMath.rebalanceBandDown(
             r.greeks.gamma,
@@ -173,9 +175,10 @@ library BookLogic {
             GreeksMath.worstLossUp(beforeTrade, spot, gridMove, volShock).loss;
     }
 
-    /// @notice The grid's largest relative move in `market` at `sigma`: the short side's adverse move `e^s - 1`.
+    /// @notice The grid's largest relative move in `market` at `sigma`: the short side's adverse move `e^s - 1` of
+    /// the stressed move with the market's gap floor (the same `s` as the perpetual's requirement).
     function xMax(RiskState storage s, uint256 market, uint256 sigma) internal view returns (uint256) {
         IRiskTypes.MarketConfig storage config = s.markets[market];
-        return RiskMath.adverseMoveShortUp(RiskMath.stressedMoveUp(sigma, config.horizon, config.z));
+        return RiskMath.adverseMoveShortUp(RiskMath.stressedMoveUp(sigma, config.horizon, config.z, config.gap));
     }
 }

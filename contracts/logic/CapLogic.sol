@@ -62,6 +62,7 @@ library CapLogic {
         input.current = p.notional;
         input.tierCapacity = _tierBound(a, p);
         input.greeksBound = type(uint256).max;
+        input.gap = config.gap;
         (uint256 value, Bound binding, uint256[BOUND_COUNT] memory bounds) = RiskMath.positionCapDown(input, p.x);
         if (s.greeks[p.market].enabled) {
             bounds[uint8(Bound.LiquidationDistance) - 1] = type(uint256).max;

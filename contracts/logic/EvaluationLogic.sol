@@ -108,8 +108,9 @@ library EvaluationLogic {
         return 0;
     }
 
-    /// @notice A perpetual of `size` in `market` at `price`: notional (rounded up), volatility, adverse move
-    /// (a new position is stressed as a short, the worse direction) and requirement `N * (m + x)`.
+    /// @notice A perpetual of `size` in `market` at `price`: notional (rounded up), volatility, adverse move of
+    /// the stressed move with the market's gap floor (a new position is stressed as a short, the worse
+    /// direction) and requirement `N * (m + x)`.
     function position_(
         RiskState storage s,
         Context memory c,
@@ -124,7 +125,7 @@ library EvaluationLogic {
         p.source = price.source;
         p.sigma = PriceLogic.sigma(c, address(config.feed));
         p.notional = Math.mulDiv(_abs(size), price.price, _WAD, Math.Rounding.Ceil);
-        p.x = RiskMath.adverseMoveUp(RiskMath.stressedMoveUp(p.sigma, config.horizon, config.z), size > 0);
+        p.x = RiskMath.adverseMoveUp(RiskMath.stressedMoveUp(p.sigma, config.horizon, config.z, config.gap), size > 0);
         p.requirement = RiskMath.stressedRequirementUp(p.notional, config.maintenanceMargin, p.x);
     }
 

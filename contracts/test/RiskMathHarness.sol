@@ -13,6 +13,10 @@ contract RiskMathHarness {
         return RiskMath.stressedMoveUp(sigma, horizon, z);
     }
 
+    function stressedMoveGapUp(uint256 sigma, uint256 horizon, uint256 z, uint256 gap) external pure returns (uint256) {
+        return RiskMath.stressedMoveUp(sigma, horizon, z, gap);
+    }
+
     function adverseMoveLongUp(uint256 s) external pure returns (uint256) {
         return RiskMath.adverseMoveLongUp(s);
     }

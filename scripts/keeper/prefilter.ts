@@ -108,6 +108,16 @@ export class Prefilter {
     return this.snapshots.size;
   }
 
+  /** The account's cached snapshot (as the rule reads it), undefined when not loaded. */
+  snapshotOf(account: string): AccountInputs | undefined {
+    return this.snapshots.get(account);
+  }
+
+  /** The market and collateral inputs of the last `refresh`. */
+  get ruleInputs(): RuleInputs {
+    return this.inputs;
+  }
+
   /** Loads books, missing snapshots and every market and collateral input at `blockTag`. */
   async refresh(accounts: readonly string[], blockTag: number): Promise<void> {
     this.greeksMarkets = await this.readGreeksMarkets(blockTag);
@@ -326,6 +336,7 @@ export class Prefilter {
       sigma,
       horizon: Number(c.horizon),
       z: wad(c.z!),
+      gap: wad(c.gap!),
       m: wad(c.maintenanceMargin!),
       kappa: wad(c.kappa!),
       kappaOI: wad(c.kappaOI!),

@@ -1,12 +1,21 @@
 import hre from "hardhat";
 
 /**
- * A fresh chain with the project compiled: the in-process simulated network by default, or a named network
- * of `hardhat.config.ts` (e.g. `mainnetFork`).
+ * The simulator's chain settings (phase mining, `scripts/lib/sim/evm/world.ts`): the transactions of a phase are
+ * mined one per block, all at the phase's time. With equal timestamps allowed, a transaction's gas estimate
+ * (made on a pending block at the last block's time) can miss an oracle write its mined block (a second later)
+ * does: estimates get a 1.5x margin.
  */
-export async function inProcessChain(network?: string) {
+export const SIMULATION_CHAIN = { allowBlocksWithSameTimestamp: true, gasMultiplier: 1.5 };
+
+/**
+ * A fresh chain with the project compiled: the in-process simulated network by default, or a named network
+ * of `hardhat.config.ts` (e.g. `mainnetFork`); `override` adjusts the in-process network (e.g. `SIMULATION_CHAIN`).
+ */
+export async function inProcessChain(network?: string, override?: typeof SIMULATION_CHAIN) {
   await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
-  return network === undefined ? hre.network.create() : hre.network.create(network);
+  if (network !== undefined) return hre.network.create(network);
+  return override === undefined ? hre.network.create() : hre.network.create({ override });
 }
 
 export type Chain = Awaited<ReturnType<typeof inProcessChain>>;

@@ -29,9 +29,12 @@ export const BOUND_NAMES: Readonly<Record<Bound, string>> = {
   [Bound.Greeks]: "greeks",
 };
 
-/** `s = z * sigma * sqrt(h / YEAR)`. */
-export function stressedMove(sigma: number, horizonSeconds: number, z: number): number {
-  return z * sigma * Math.sqrt(horizonSeconds / YEAR);
+/**
+ * `s = max(z * sigma * sqrt(h / YEAR), gap)`: the diffusion quantile over the horizon with the market's gap floor
+ * (`RiskMath.stressedMoveUp`; RISK-MODEL.md section 3.1). Without `gap` (or with zero) the diffusion term alone.
+ */
+export function stressedMove(sigma: number, horizonSeconds: number, z: number, gap = 0): number {
+  return Math.max(z * sigma * Math.sqrt(horizonSeconds / YEAR), gap);
 }
 
 /** Adverse move of a long, `1 - e^(-s)`. */
@@ -99,6 +102,8 @@ export interface CapInput {
   tierCapacity: number;
   /** `Infinity` outside options books. */
   greeksBound: number;
+  /** Floor of the stressed log-move (zero: none). */
+  gap: number;
 }
 
 export interface Cap {
@@ -122,7 +127,7 @@ export function minOfBounds(bounds: readonly number[]): { cap: number; binding: 
 }
 
 export function positionCap(input: CapInput): Cap {
-  const x = adverseMove(stressedMove(input.sigma, input.horizon, input.z), input.isLong);
+  const x = adverseMove(stressedMove(input.sigma, input.horizon, input.z, input.gap), input.isLong);
   const bounds = [
     liquidationBound(input.equity - input.otherRequirement, input.m, x),
     input.sigmaTarget === 0 ? Infinity : volTargetBound(input.equity, input.sigmaTarget, input.sigma),

@@ -26,6 +26,8 @@ export interface SystemOptions {
   totalLiquidity?: bigint;
   /** Module parameters of the ETH market beyond the defaults. */
   market?: MarketSetup["config"];
+  /** The ETH feed's volatility estimator beyond the defaults (`defaultFeedConfig`). */
+  volatility?: MarketSetup["volatility"];
   /** Collateral parameters beyond the defaults, by symbol. */
   collaterals?: { usdc?: CollateralSetup["config"]; weth?: CollateralSetup["config"] };
   /**
@@ -89,7 +91,14 @@ export async function deploySystem(connection: Connection, options: SystemOption
   const poolAddress = await pool.getAddress();
   await configureBallast(ballast, admin!, {
     markets: [
-      { id: ETH_MARKET, feed: feeds.eth.address, pool: poolAddress, baseIsToken0: false, config: options.market },
+      {
+        id: ETH_MARKET,
+        feed: feeds.eth.address,
+        pool: poolAddress,
+        baseIsToken0: false,
+        config: options.market,
+        ...(options.volatility === undefined ? {} : { volatility: options.volatility }),
+      },
       ...[...extraFeeds].map(([id, feed]) => ({ id, feed: feed.address, pool: poolAddress, baseIsToken0: false, config: options.market })),
     ],
     collaterals: [

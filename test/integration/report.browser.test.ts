@@ -54,6 +54,7 @@ function syntheticReport(steps = 2_000, seed = 11): ReportData {
     badDebt: s.points.at(-1)!.badDebt,
     liquidations: s.events.filter((e) => e.kind === "liquidation").length,
     liquidatedNotional: s.events.filter((e) => e.kind === "liquidation").reduce((sum, e) => sum + e.notional, 0),
+    writeOffs: k,
     deleverages: s.events.filter((e) => e.kind === "deleverage").length,
     deleveragedNotional: s.events.filter((e) => e.kind === "deleverage").reduce((sum, e) => sum + e.notional, 0),
     blockedIncreases: 10 * k,
@@ -155,11 +156,12 @@ describe("report rendering (no browser)", () => {
     const html = renderReport(syntheticReport(50));
     const row = /<tr data-policy="tiered">(.*?)<\/tr>/.exec(html)![1]!;
     const cells = [...row.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]);
-    expect(cells).to.have.length(9);
-    expect(cells[5]).to.equal("20"); // blocked increases
-    expect(cells[6]).to.equal("3.70 %"); // max pool impact
-    expect(cells[7]).to.equal("∞"); // calm capacity
-    expect(cells[8]).to.equal("$9,800,000"); // final equity
+    expect(cells).to.have.length(10);
+    expect(cells[3]).to.equal("2"); // bad-debt write-offs
+    expect(cells[6]).to.equal("20"); // blocked increases
+    expect(cells[7]).to.equal("3.70 %"); // max pool impact
+    expect(cells[8]).to.equal("∞"); // calm capacity
+    expect(cells[9]).to.equal("$9,800,000"); // final equity
   });
 });
 

@@ -91,7 +91,7 @@ describe("npm run simulate (replay a price path through Ballast and the baseline
       seed: number;
       params: Record<string, unknown>;
     };
-    expect(Object.keys(summary).sort()).to.deep.equal(["params", "path", "policies", "seed"]);
+    expect(Object.keys(summary).sort()).to.deep.equal(["params", "path", "policies", "provenance", "seed"]);
     expect(summary.path).to.deep.include({ file: input, steps: 40, start: 268.09 });
     expect(summary.seed).to.equal(7);
     expect(summary.params).to.include({ accounts: 6, rounds: 40, rounds_origin: "chainlink" });
@@ -109,6 +109,7 @@ describe("npm run simulate (replay a price path through Ballast and the baseline
           "liquidations",
           "maxPoolImpact",
           "policy",
+          "writeOffs",
         ].sort(),
       );
       expect(p.calmCapacity).to.be.greaterThan(0);
@@ -124,5 +125,56 @@ describe("npm run simulate (replay a price path through Ballast and the baseline
       .to.match(/^ballast\s/m)
       .and.match(/^static\s/m)
       .and.match(/^tiered\s/m);
+  });
+
+  it("--engine model replays the same path with a parameters file's market (its gap floor in the summary) and no wall-clock field", async () => {
+    const params = await file(
+      "params.json",
+      JSON.stringify({
+        BallastMarket: { gap: "250000000000000000n", z: "3000000000000000000n", baseCollateralHaircut: "221199000000000000n" },
+      }),
+    );
+    const out = path.join(dir, "model");
+    const run = simulate([
+      "--prices",
+      "test/fixtures/eth-usdt-1h-sample.csv",
+      "--engine",
+      "model",
+      "--params",
+      params,
+      "--accounts",
+      "8",
+      "--out",
+      out,
+    ]);
+    expect(run.status, run.stderr).to.equal(0);
+    const text = await readFile(path.join(out, "summary.json"), "utf8");
+    const summary = JSON.parse(text) as {
+      params: { engine: string; market: { gap: number } };
+      provenance: { inputs: Record<string, unknown> };
+    };
+    expect(summary.params.engine).to.equal("model");
+    expect(summary.params.market.gap).to.equal(0.25);
+    expect(summary.provenance.inputs).to.have.keys("prices", "params");
+    expect(text).to.not.match(/"(seconds|elapsed|startedAt|date)"/);
+  });
+
+  it("a parameters file with an unknown field stops the run naming the file and the field's line (exit 1); an unknown engine exits 2", async () => {
+    const params = await file("bad-params.json", '{\n  "BallastMarket": {\n    "gap": "1n",\n    "zz": 3\n  }\n}\n');
+    const run = simulate([
+      "--prices",
+      "test/fixtures/eth-usdt-1h-sample.csv",
+      "--engine",
+      "model",
+      "--params",
+      params,
+      "--out",
+      path.join(dir, "bad-params"),
+    ]);
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/bad-params\.json:4: unknown field "zz"/);
+    const engine = simulate(["--prices", "test/fixtures/eth-usdt-1h-sample.csv", "--engine", "fast", "--out", dir]);
+    expect(engine.status).to.equal(2);
+    expect(engine.stderr).to.contain("--engine: expected one of evm, model");
   });
 });

@@ -14,8 +14,8 @@ contract RiskMathPropertiesTest is Test {
     RiskMathHarness private harness = new RiskMathHarness();
 
     function _input(uint256 seed) private pure returns (RiskMath.CapInput memory input) {
-        uint256[15] memory r;
-        for (uint256 i; i < 15; ++i) r[i] = uint256(keccak256(abi.encode(seed, i)));
+        uint256[16] memory r;
+        for (uint256 i; i < 16; ++i) r[i] = uint256(keccak256(abi.encode(seed, i)));
         input.equity = int256(bound(r[0], 0, MAX_AMOUNT / 2)) - int256(bound(r[1], 0, MAX_AMOUNT / 8));
         input.otherRequirement = bound(r[2], 0, MAX_AMOUNT / 4);
         input.sigma = bound(r[3], 0, RiskMath.MAX_SIGMA / 4);
@@ -31,6 +31,8 @@ contract RiskMathPropertiesTest is Test {
         input.oiSide = input.current + bound(r[13], 0, MAX_AMOUNT / 4);
         input.tierCapacity = r[14] % 2 == 0 ? type(uint256).max : bound(r[14], 0, MAX_AMOUNT);
         input.greeksBound = type(uint256).max;
+        // A third of the inputs without a gap floor, the rest with one up to the configurable maximum (1.0).
+        input.gap = r[15] % 3 == 0 ? 0 : bound(r[15], 0, WAD);
     }
 
     function _cap(RiskMath.CapInput memory input) private view returns (uint256 cap) {
@@ -64,6 +66,51 @@ contract RiskMathPropertiesTest is Test {
         uint256 before = _cap(input);
         input.z += bound(bump, 0, RiskMath.MAX_Z - input.z);
         assertLe(_cap(input), before, "cap grew with z");
+    }
+
+    function testFuzz_capShrinksAsGapRises(uint256 seed, uint256 bump) external view {
+        RiskMath.CapInput memory input = _input(seed);
+        uint256 before = _cap(input);
+        input.gap += bound(bump, 0, RiskMath.MAX_STRESSED_MOVE - input.gap);
+        assertLe(_cap(input), before, "cap grew with the gap floor");
+    }
+
+    /// The gap floor is a floor: the stressed move is the larger of the diffusion term and the gap, so it is
+    /// never below either, equals the diffusion term without a gap, and is monotone in the gap.
+    function testFuzz_stressedMoveIsTheMaximumOfDiffusionAndGap(
+        uint256 sigma,
+        uint256 h,
+        uint256 z,
+        uint256 g1,
+        uint256 g2
+    ) external view {
+        sigma = bound(sigma, 0, RiskMath.MAX_SIGMA);
+        h = bound(h, 0, RiskMath.MAX_HORIZON);
+        z = bound(z, 0, RiskMath.MAX_Z);
+        g1 = bound(g1, 0, RiskMath.MAX_STRESSED_MOVE);
+        g2 = bound(g2, g1, RiskMath.MAX_STRESSED_MOVE);
+        uint256 diffusion = harness.stressedMoveUp(sigma, h, z);
+        uint256 s1 = harness.stressedMoveGapUp(sigma, h, z, g1);
+        assertGe(s1, diffusion, "stressed move below its diffusion term");
+        assertGe(s1, g1, "stressed move below its gap floor");
+        assertTrue(s1 == diffusion || s1 == g1, "stressed move is neither term");
+        assertLe(s1, harness.stressedMoveGapUp(sigma, h, z, g2), "stressed move shrank as the gap rose");
+        assertEq(harness.stressedMoveGapUp(sigma, h, z, 0), diffusion, "a zero gap changed the stressed move");
+    }
+
+    /// With the gap floor binding, the liquidation-distance bound covers the gap: a position at that bound
+    /// that moves adversely by the gap's full adverse move keeps at least its maintenance margin.
+    function testFuzz_liquidationBoundSurvivesTheGap(uint256 free, uint256 m, uint256 g, bool isLong) external view {
+        free = bound(free, 1e18, MAX_AMOUNT / 4);
+        m = bound(m, 0.001e18, WAD / 2);
+        g = bound(g, 0.01e18, WAD);
+        uint256 x =
+            isLong
+                ? harness.adverseMoveLongUp(harness.stressedMoveGapUp(0, 0, 0, g))
+                : harness.adverseMoveShortUp(harness.stressedMoveGapUp(0, 0, 0, g));
+        uint256 n = harness.liquidationBoundDown(int256(free), m, x);
+        // Loss at the gap's exact adverse move is at most n * x (x rounds up); equity left >= m * n (floor).
+        assertGe(free, (n * x) / WAD + (n * m) / WAD, "equity after the gap below maintenance");
     }
 
     function testFuzz_capShrinksAsMaintenanceMarginRises(uint256 seed, uint256 bump) external view {
@@ -164,6 +211,7 @@ contract RiskMathPropertiesTest is Test {
         input.horizon = bound(uint256(keccak256(abi.encode(seed, "h"))), 0, RiskMath.MAX_HORIZON);
         input.z = bound(uint256(keccak256(abi.encode(seed, "z"))), 0, RiskMath.MAX_Z);
         input.m = bound(uint256(keccak256(abi.encode(seed, "m"))), 0, WAD);
+        input.gap = bound(uint256(keccak256(abi.encode(seed, "gap"))), 0, RiskMath.MAX_STRESSED_MOVE);
         (uint256 cap, , ) = harness.positionCapDown(input);
         harness.deleverageAmountUp(input.current, cap, bound(trig, 0, WAD), bound(tgt, 0, WAD));
         harness.ownVolHaircutUp(WAD, RiskMath.MAX_SIGMA, RiskMath.MAX_HORIZON, RiskMath.MAX_Z);
@@ -172,14 +220,16 @@ contract RiskMathPropertiesTest is Test {
 
     /// Outside it, the only revert is the named `InputOutOfRange` error.
     function testFuzz_revertsOnlyWithNamedErrorOutsideDomain(uint256 which, uint256 excess) external view {
-        which = which % 5;
+        which = which % 6;
         excess = bound(excess, 1, type(uint128).max);
         bytes memory call;
         if (which == 0) call = abi.encodeCall(harness.stressedMoveUp, (RiskMath.MAX_SIGMA + excess, 1, 1));
         else if (which == 1) call = abi.encodeCall(harness.stressedMoveUp, (1, RiskMath.MAX_HORIZON + excess, 1));
         else if (which == 2) call = abi.encodeCall(harness.adverseMoveShortUp, (RiskMath.MAX_STRESSED_MOVE + excess));
         else if (which == 3) call = abi.encodeCall(harness.depthBoundDown, (MAX_AMOUNT + excess, 1));
-        else call = abi.encodeCall(harness.deleverageAmountUp, (1, 1, RiskMath.MAX_TRIGGER + excess, 0));
+        else if (which == 4)
+            call = abi.encodeCall(harness.deleverageAmountUp, (1, 1, RiskMath.MAX_TRIGGER + excess, 0));
+        else call = abi.encodeCall(harness.stressedMoveGapUp, (1, 1, 1, RiskMath.MAX_STRESSED_MOVE + excess));
         (bool ok, bytes memory data) = address(harness).staticcall(call);
         assertTrue(!ok, "accepted an input outside the domain");
         assertEq(uint32(bytes4(data)), uint32(RiskMath.InputOutOfRange.selector), "unnamed revert");

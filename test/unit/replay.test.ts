@@ -84,6 +84,7 @@ describe("replay (price paths and Chainlink rounds -> simulation steps)", () => 
       badDebt,
       liquidations: 3,
       liquidatedNotional: 12_345,
+      writeOffs: 1,
       deleverages: 7,
       deleveragedNotional: 5_000,
       blockedIncreases: 2,
@@ -100,7 +101,7 @@ describe("replay (price paths and Chainlink rounds -> simulation steps)", () => 
     const lines = table.split("\n");
     expect(lines).to.have.length(5);
     expect(lines[0]).to.contain("p.csv: 4 steps").and.contain("25.0 %");
-    expect(lines[3]).to.match(/^ballast\s+0\s+3\s+12,345\s+7\s+5,000\s+2\s+1\.23 %\s+1,000,000\s+200,000$/);
+    expect(lines[3]).to.match(/^ballast\s+0\s+3\s+12,345\s+1\s+7\s+5,000\s+2\s+1\.23 %\s+1,000,000\s+200,000$/);
     expect(lines[4]).to.match(/^static\s+4,321\s/);
   });
 });

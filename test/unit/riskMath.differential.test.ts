@@ -61,6 +61,8 @@ describe("RiskMath differential: TypeScript model vs contract (1,000 inputs each
       current: amount(35),
       tierCapacity: fc.oneof(fc.constant(MAX_UINT256), amount(38)),
       greeksBound: fc.constant(MAX_UINT256),
+      // Half without a gap floor, half with one up to the configurable maximum (1.0).
+      gap: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: WAD })),
     });
     await fc.assert(
       fc.asyncProperty(input, async (i) => {
@@ -81,6 +83,7 @@ describe("RiskMath differential: TypeScript model vs contract (1,000 inputs each
           current: fromWad(i.current),
           tierCapacity: fromWad(i.tierCapacity),
           greeksBound: fromWad(i.greeksBound),
+          gap: fromWad(i.gap),
         });
         bounds.forEach((b, k) => {
           expect(close(fromWad(b), expected.bounds[k]!, REL, ABS), `bound ${k + 1}: ${fromWad(b)} vs ${expected.bounds[k]}`).to.equal(true);
@@ -108,6 +111,19 @@ describe("RiskMath differential: TypeScript model vs contract (1,000 inputs each
         expect(close(fromWad(xs), model.adverseMoveShort(sf), REL, ABS)).to.equal(true);
         expect(fromWad(xl) >= model.adverseMoveLong(sf) * (1 - 1e-15)).to.equal(true);
         expect(fromWad(xs) >= model.adverseMoveShort(sf) * (1 - 1e-15)).to.equal(true);
+      }),
+      { numRuns: RUNS, seed: propertySeed() },
+    );
+  });
+
+  it("stressedMoveUp with a gap floor matches max(diffusion, gap) and rounds up", async () => {
+    await fc.assert(
+      fc.asyncProperty(sigma, horizon, z, fc.bigInt({ min: 0n, max: 16n * WAD }), async (sg, h, zz, g) => {
+        const s = await harness.stressedMoveGapUp(sg, h, zz, g);
+        const expected = model.stressedMove(fromWad(sg), Number(h), fromWad(zz), fromWad(g));
+        expect(close(fromWad(s), expected, REL, ABS), `s ${fromWad(s)} vs ${expected}`).to.equal(true);
+        expect(s >= g).to.equal(true);
+        expect(s >= (await harness.stressedMoveUp(sg, h, zz))).to.equal(true);
       }),
       { numRuns: RUNS, seed: propertySeed() },
     );

@@ -3,6 +3,15 @@ import { parseUnits } from "ethers";
 import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import type { IVolatilityOracle } from "../../../typechain-types/contracts/VolatilityOracle.js";
 
+/**
+ * Default gap floor of the stressed log-move (RISK-MODEL.md section 3.1): zero, the diffusion term alone, as
+ * before the floor existed (existing markets and tests keep their caps). A real market should set its own:
+ * `npm run calibrate` recommends one from the market's history (`deploy/parameters/` holds examples); on the
+ * crash paths of `npm run bench:crashes` a floor of 0.3 (or 0.25 with the base asset's collateral haircut at
+ * `1 - e^-0.25`) is what zero bad debt takes at the other defaults.
+ */
+export const DEFAULT_GAP = 0n;
+
 /** A decimal as WAD. */
 export const wad = (value: number | string): bigint => parseUnits(String(value), 18);
 
@@ -43,6 +52,7 @@ export function defaultMarketConfig(
     depthRisePerHour: wad(0.1),
     keeperFeeRate: wad(0.001),
     keeperFeeMax: wad(100),
+    gap: DEFAULT_GAP,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ const COLUMNS: readonly { key: Exclude<keyof PolicySummary, "policy">; title: st
   { key: "badDebt", title: "Bad debt", format: formatUsd },
   { key: "liquidations", title: "Liquidations", format: formatCount },
   { key: "liquidatedNotional", title: "Liquidated notional", format: formatUsd },
+  { key: "writeOffs", title: "Bad-debt write-offs", format: formatCount },
   { key: "deleverages", title: "Deleverages", format: formatCount },
   { key: "deleveragedNotional", title: "Deleveraged notional", format: formatUsd },
   { key: "blockedIncreases", title: "Blocked increases", format: formatCount },

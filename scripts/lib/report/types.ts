@@ -7,8 +7,15 @@
 export interface PolicySummary {
   policy: string;
   badDebt: number;
+  /** Liquidations that closed a position. */
   liquidations: number;
   liquidatedNotional: number;
+  /**
+   * Liquidations of accounts without a position: they close nothing and only write off, as bad debt, the
+   * negative equity an earlier close (a deleverage or the trader's own cut, realized at a loss larger than the
+   * collateral) left behind. Counted apart from liquidations.
+   */
+  writeOffs: number;
   deleverages: number;
   deleveragedNotional: number;
   blockedIncreases: number;

@@ -38,6 +38,8 @@ export interface MarketInputs {
   sigma: number;
   horizon: number;
   z: number;
+  /** Floor of the stressed log-move (`MarketConfig.gap`; zero: none). */
+  gap: number;
   m: number;
   kappa: number;
   kappaOI: number;
@@ -213,6 +215,7 @@ export function cap(a: AccountEval, p: PositionEval, inputs: RuleInputs): { cap:
     current: p.notional,
     tierCapacity: Math.max(0, capacity - (a.notional - p.notional)),
     greeksBound: Infinity,
+    gap: market.gap,
   });
   if (market.greeks !== undefined) {
     const b = p.book >= 0 ? a.books[p.book]! : book(market, p.market, NO_GREEKS, p.size, p.notional, p.price);
@@ -319,13 +322,13 @@ function priceOf(market: MarketInputs, id: bigint, override?: PriceOverride): { 
 function position(market: MarketInputs, id: bigint, size: number, price: number, source: PriceSource): PositionEval {
   const notional = Math.abs(size) * price;
   // A new position is stressed as a short, the worse direction.
-  const x = adverseMove(stressedMove(market.sigma, market.horizon, market.z), size > 0);
+  const x = adverseMove(stressedMove(market.sigma, market.horizon, market.z, market.gap), size > 0);
   return { market: id, size, price, source, notional, x, requirement: notional * (market.m + x), book: -1 };
 }
 
 function book(market: MarketInputs, id: bigint, options: Greeks, perpSize: number, perpNotional: number, spot: number): BookEval {
   const greeks = market.greeks!;
-  const xMax = adverseMoveShort(stressedMove(market.sigma, market.horizon, market.z));
+  const xMax = adverseMoveShort(stressedMove(market.sigma, market.horizon, market.z, market.gap));
   const total = addGreeks(options, { delta: perpSize, gamma: 0, vega: 0 });
   const worst = worstLoss(total, spot, xMax, greeks.volShock).loss;
   const maintenance = perpNotional * market.m;

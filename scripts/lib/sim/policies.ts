@@ -16,13 +16,24 @@ export const POLICY_NAMES: readonly PolicyName[] = ["ballast", "static", "tiered
  * allows the same calm-market capacity as Ballast (see `calibrateLeverage`).
  */
 export function tiersFor(policy: Exclude<PolicyName, "ballast">, leverage: number): ILeverageCap.TierStruct[] {
-  const max = 2n ** 128n - 1n;
-  if (policy === "static") return [{ maxNotional: max, maxLeverage: wad(leverage.toFixed(6)) }];
+  return tierValues(policy, leverage).map((t) => ({
+    maxNotional: t.maxNotional === UNCAPPED ? 2n ** 128n - 1n : wad(t.maxNotional),
+    maxLeverage: wad(t.maxLeverage.toFixed(6)),
+  }));
+}
+
+/** The last tier's notional ceiling: none (`2^128 - 1` WAD on chain). */
+const UNCAPPED = Number((2n ** 128n - 1n) / 10n ** 18n);
+
+/** `tiersFor` in natural units (USD, leverage to six decimals as the contract receives it), for the model engine. */
+export function tierValues(policy: Exclude<PolicyName, "ballast">, leverage: number): { maxNotional: number; maxLeverage: number }[] {
+  const lev = (l: number) => Number(l.toFixed(6));
+  if (policy === "static") return [{ maxNotional: UNCAPPED, maxLeverage: lev(leverage) }];
   return [
-    { maxNotional: wad(25_000), maxLeverage: wad((1.5 * leverage).toFixed(6)) },
-    { maxNotional: wad(250_000), maxLeverage: wad(leverage.toFixed(6)) },
-    { maxNotional: wad(1_000_000), maxLeverage: wad(Math.max(1, leverage / 2).toFixed(6)) },
-    { maxNotional: max, maxLeverage: wad(Math.max(1, leverage / 4).toFixed(6)) },
+    { maxNotional: 25_000, maxLeverage: lev(1.5 * leverage) },
+    { maxNotional: 250_000, maxLeverage: lev(leverage) },
+    { maxNotional: 1_000_000, maxLeverage: lev(Math.max(1, leverage / 2)) },
+    { maxNotional: UNCAPPED, maxLeverage: lev(Math.max(1, leverage / 4)) },
   ];
 }
 
@@ -30,8 +41,8 @@ export function tiersFor(policy: Exclude<PolicyName, "ballast">, leverage: numbe
 export interface Policy {
   name: PolicyName;
   engine: ReferenceMarginEngine;
-  /** The largest notional (USD) the account's position in `market` (default ETH) may reach now. */
-  allowed(account: string, market?: bigint): Promise<number>;
+  /** The largest notional (USD) the account's position in `market` (default ETH) may reach now (or at `blockTag`). */
+  allowed(account: string, market?: bigint, blockTag?: number | "latest"): Promise<number>;
 }
 
 /** Ballast: the system's own engine, wired to the risk module. */
@@ -40,8 +51,8 @@ export function ballastPolicy(system: System): Policy {
   return {
     name: "ballast",
     engine: system.ballast.engine,
-    async allowed(account, market = ETH_MARKET) {
-      return Number((await module.positionRisk(account, market)).cap) / 1e18;
+    async allowed(account, market = ETH_MARKET, blockTag = "latest") {
+      return Number((await module.positionRisk(account, market, { blockTag })).cap) / 1e18;
     },
   };
 }
@@ -76,8 +87,8 @@ export async function baselinePolicy(
   return {
     name,
     engine,
-    async allowed(account, market = ETH_MARKET) {
-      return Number(await cap.maxNotional(account, market)) / 1e18;
+    async allowed(account, market = ETH_MARKET, blockTag = "latest") {
+      return Number(await cap.maxNotional(account, market, { blockTag })) / 1e18;
     },
   };
 }

@@ -8,6 +8,8 @@ import { calibrateLeverage } from "./calibrate.js";
 import { ballastPolicy, baselinePolicy, type PolicyName } from "./policies.js";
 import { type Replay, replaySteps } from "./replay.js";
 import { runPolicy, SIM_DEFAULTS, type SimResult, type StepKeeper } from "./run.js";
+import { fundSwapper, type MiningMode } from "./evm/world.js";
+import { ethSimMarket } from "./market.js";
 
 /** A keeper started for one Ballast run and stopped after it (the chain is rewound between policies). */
 export interface RunningKeeper extends StepKeeper {
@@ -20,8 +22,8 @@ export interface SimulationOptions {
   pool?: { file: string; snapshot: TickSnapshot };
   policies: readonly PolicyName[];
   accounts: number;
-  /** Ballast's market and collateral parameters and the generated pool's liquidity (default: the defaults). */
-  setup?: Pick<SystemOptions, "market" | "collaterals" | "totalLiquidity">;
+  /** Ballast's market, collateral and estimator parameters and the generated pool's liquidity (default: the defaults). */
+  setup?: Pick<SystemOptions, "market" | "collaterals" | "totalLiquidity" | "volatility">;
   seed: number;
   /** Ballast's keeper: the inline sweep by default, or a real keeper started for the run. */
   keeper?: (system: System) => Promise<RunningKeeper>;
@@ -30,6 +32,10 @@ export interface SimulationOptions {
   panicPerHour?: number;
   title?: string;
   onProgress?: (label: string, done: number, total: number) => void;
+  /** How the chain mines (default: `phase`, one block per phase of a step; `auto` with a real keeper). */
+  mining?: MiningMode;
+  /** Called with the deployed system before any policy runs (e.g. to read the model engine's start from it). */
+  onSystem?: (system: System) => Promise<void>;
 }
 
 export interface Simulation {
@@ -40,7 +46,7 @@ export interface Simulation {
   leverage: Partial<Record<Exclude<PolicyName, "ballast">, number>>;
 }
 
-const ORDER: readonly PolicyName[] = ["ballast", "static", "tiered"];
+export const ORDER: readonly PolicyName[] = ["ballast", "static", "tiered"];
 
 /**
  * Replays a market through every requested policy on one chain: deploys the replica and Ballast (the
@@ -57,6 +63,9 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     ...options.setup,
     ...(options.pool === undefined ? { ethPrice: first.price } : { profile: options.pool.snapshot }),
   });
+  const mining: MiningMode = options.mining ?? (options.keeper === undefined ? "phase" : "auto");
+  if (mining === "phase") await fundSwapper(system, await ethSimMarket(system));
+  await options.onSystem?.(system);
   const scale = system.environment.ethPrice / first.price;
   const now = (await ethers.provider.getBlock("latest"))!.timestamp;
   const path = replaySteps(options.replay, now, scale);
@@ -68,7 +77,7 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     ...(options.panicPerHour === undefined ? {} : { panicPerHour: options.panicPerHour }),
   };
   const progress = (label: string) => (done: number, total: number) => options.onProgress?.(label, done, total);
-  const common = { book, path, seed: options.seed, ...trader };
+  const common = { book, path, seed: options.seed, mining, ...trader };
 
   const results: Simulation["results"] = {};
   const leverage: Simulation["leverage"] = {};
@@ -99,12 +108,34 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
       targetCapacity: ballast.summary.calmCapacity,
       restore: () => base.restore(),
       policy: (leverage) => baselinePolicy(system, name, leverage, admin!),
-      run: trader,
+      run: { ...trader, mining },
     });
     leverage[name] = calibration.leverage;
     results[name] = await runPolicy(system, { policy: calibration.policy, ...common, onStep: progress(name) });
   }
 
+  return assembleSimulation({
+    options,
+    results,
+    leverage,
+    rounds: path.length,
+    startPrice: system.environment.ethPrice,
+    priceScale: scale,
+    params: { keeper: options.keeper === undefined ? "inline sweep" : "keeper", engine: "evm", mining, market: await marketParams(system) },
+  });
+}
+
+/** What both engines' simulations report from their runs (the summary, the report's data). */
+export function assembleSimulation(input: {
+  options: Pick<SimulationOptions, "replay" | "pool" | "accounts" | "seed" | "activityPerHour" | "panicPerHour" | "title">;
+  results: Simulation["results"];
+  leverage: Simulation["leverage"];
+  rounds: number;
+  startPrice: number;
+  priceScale: number;
+  params: Record<string, unknown>;
+}): Simulation {
+  const { options, results, leverage } = input;
   const ran = ORDER.filter((name) => results[name] !== undefined);
   const summary: Summary = {
     path: options.replay.path,
@@ -112,23 +143,22 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     seed: options.seed,
     params: {
       accounts: options.accounts,
-      rounds: path.length,
+      rounds: input.rounds,
       rounds_origin: options.replay.origin,
       pool: options.pool?.file ?? "generated (concentrated around the first price)",
-      startPrice: system.environment.ethPrice,
-      priceScale: scale,
-      keeper: options.keeper === undefined ? "inline sweep" : "keeper",
+      startPrice: input.startPrice,
+      priceScale: input.priceScale,
       activityPerHour: options.activityPerHour ?? SIM_DEFAULTS.activityPerHour,
       panicPerHour: options.panicPerHour ?? SIM_DEFAULTS.panicPerHour,
       reflexivity: SIM_DEFAULTS.reflexivity,
       leverage,
-      market: await marketParams(system),
+      ...input.params,
     },
   };
   const series: PolicySeries[] = ran.map((name) => results[name]!.series);
   const report: ReportData = {
     title: options.title ?? `Ballast simulation: ${options.replay.path.file}`,
-    subtitle: `${options.accounts} accounts, seed ${options.seed}, ${path.length} oracle rounds, policies ${ran.join(", ")}`,
+    subtitle: `${options.accounts} accounts, seed ${options.seed}, ${input.rounds} oracle rounds, policies ${ran.join(", ")}`,
     summary,
     series,
   };
@@ -142,6 +172,7 @@ async function marketParams(system: System): Promise<Record<string, number>> {
   return {
     horizonSeconds: Number(c.horizon),
     z: fraction(c.z),
+    gap: fraction(c.gap),
     maintenanceMargin: fraction(c.maintenanceMargin),
     kappa: fraction(c.kappa),
     kappaOI: fraction(c.kappaOI),

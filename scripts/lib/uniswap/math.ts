@@ -54,14 +54,12 @@ export function getSqrtRatioAtTick(tick: number): bigint {
 /** `TickMath.getTickAtSqrtRatio`: the greatest tick whose sqrt ratio is at most `sqrtPriceX96`. */
 export function getTickAtSqrtRatio(sqrtPriceX96: bigint): number {
   if (sqrtPriceX96 < MIN_SQRT_RATIO || sqrtPriceX96 >= MAX_SQRT_RATIO) throw new RangeError(`sqrtPriceX96 ${sqrtPriceX96} out of range`);
-  let low = MIN_TICK;
-  let high = MAX_TICK - 1;
-  while (low < high) {
-    const mid = Math.floor((low + high + 1) / 2);
-    if (getSqrtRatioAtTick(mid) <= sqrtPriceX96) low = mid;
-    else high = mid - 1;
-  }
-  return low;
+  // A float estimate (within a tick or two), then the exact answer by `getSqrtRatioAtTick` around it.
+  const ratio = Number(sqrtPriceX96) / 2 ** 96;
+  let tick = Math.min(MAX_TICK - 1, Math.max(MIN_TICK, Math.floor((2 * Math.log(ratio)) / Math.log(1.0001))));
+  while (tick > MIN_TICK && getSqrtRatioAtTick(tick) > sqrtPriceX96) tick--;
+  while (tick < MAX_TICK - 1 && getSqrtRatioAtTick(tick + 1) <= sqrtPriceX96) tick++;
+  return tick;
 }
 
 function mulDivRoundingUp(a: bigint, b: bigint, denominator: bigint): bigint {

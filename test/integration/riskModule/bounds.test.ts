@@ -28,6 +28,7 @@ describe("RiskModule bounds", () => {
       // The model, fed with the module's inputs: equity 1,000 * (1 - 1 % haircut), sigma from the oracle.
       const [sigma] = await system.ballast.volatilityOracle.getVolatility(system.feeds.eth.address);
       const depth = await system.ballast.riskModule.depthState(ETH_MARKET);
+      const { gap } = await system.ballast.riskModule.marketConfig(ETH_MARKET);
       const expected = positionCap({
         equity: 990,
         otherRequirement: 0,
@@ -44,6 +45,7 @@ describe("RiskModule bounds", () => {
         current: 0,
         tierCapacity: 990 * 20,
         greeksBound: Infinity,
+        gap: fromWad(gap),
       });
       expect(expected.binding).to.equal(Bound.LiquidationDistance);
       expect(close(fromWad(risk.cap), expected.cap, 1e-9, 1e-9)).to.equal(true);

@@ -37,6 +37,7 @@ const Field = {
   TierLeverage: 24,
   SequencerGrace: 25,
   Asset: 26,
+  Gap: 33,
 };
 const Param = {
   Horizon: 0,
@@ -49,6 +50,7 @@ const Param = {
   OiCapShort: 7,
   MaxSlippage: 8,
   Rho: 9,
+  Gap: 10,
 };
 
 const NEW_MARKET = 2n;
@@ -95,6 +97,7 @@ describe("RiskModule governance", () => {
       [{ depthRisePerHour: 0 }, Field.DepthRisePerHour, 0],
       [{ keeperFeeRate: wad(0.011) }, Field.KeeperFeeRate, wad(0.011)],
       [{ keeperFeeMax: wad(10_001) }, Field.KeeperFeeMax, wad(10_001)],
+      [{ gap: wad(1.01) }, Field.Gap, wad(1.01)],
     ];
     for (const [change, field, value] of cases) {
       await expect(module.configureMarket(NEW_MARKET, { ...base, ...change }), `field ${field}`)
@@ -169,6 +172,25 @@ describe("RiskModule governance", () => {
       module,
       "ParameterChangeTooLarge",
     );
+  });
+
+  it("the risk oracle moves a market's gap floor by at most 25 % per update; from zero only the risk admin sets it", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    const base = await marketBase();
+    await module.configureMarket(NEW_MARKET, { ...base, gap: 0 });
+    await expect(module.updateRiskParameter(NEW_MARKET, Param.Gap, wad(0.01)))
+      .to.be.revertedWithCustomError(module, "ParameterChangeTooLarge")
+      .withArgs(Param.Gap, 0, wad(0.01));
+    await networkHelpers.time.increase(3_601);
+    await module.configureMarket(NEW_MARKET, { ...base, gap: wad(0.2) });
+    await expect(module.updateRiskParameter(NEW_MARKET, Param.Gap, wad(0.26)))
+      .to.be.revertedWithCustomError(module, "ParameterChangeTooLarge")
+      .withArgs(Param.Gap, wad(0.2), wad(0.26));
+    await expect(module.updateRiskParameter(NEW_MARKET, Param.Gap, wad(0.25)))
+      .to.emit(module, "RiskParameterUpdated")
+      .withArgs(NEW_MARKET, Param.Gap, wad(0.2), wad(0.25));
+    expect((await module.marketConfig(NEW_MARKET)).gap).to.equal(wad(0.25));
   });
 
   it("every setter refuses callers without its role", async () => {

@@ -1,0 +1,223 @@
+/**
+ * The calibration report: one self-contained HTML file in the style of the simulation report (Chart.js and the
+ * page's script inline, the data embedded as JSON, a Content-Security-Policy that allows nothing else): the
+ * frontier of calm capacity against the share of paths ending with bad debt, the gap floor's curve, the
+ * recommended set against the defaults, the paths that break it (or its next riskier neighbour), and the EVM
+ * verification.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { writeFileAtomic } from "../files.js";
+import {
+  assertInlineable,
+  escapeHtml,
+  formatCount,
+  formatDecimal,
+  formatPercent,
+  formatUsd,
+  jsonForScript,
+  scriptHash,
+} from "../report/html.js";
+import type { CandidateResult } from "./sweep.js";
+import { AXES, type Candidate } from "./space.js";
+
+/** A path shown as breaking a parameter set. */
+export interface BreakingPath {
+  id: number;
+  kind: string;
+  /** Under which set it broke, and its bad debt there. */
+  under: string;
+  badDebt: number;
+  volScale: number;
+  gaps: { hour: number; move: number }[];
+  prices: number[];
+}
+
+/** One path re-run on the EVM with the recommended set. */
+export interface VerificationRow {
+  id: number;
+  kind: string;
+  evm: { badDebt: number; liquidations: number; deleverages: number; calmCapacity: number };
+  model: { badDebt: number; liquidations: number; deleverages: number; calmCapacity: number };
+  agrees: boolean;
+  mismatches: string[];
+}
+
+export interface CalibrationReport {
+  title: string;
+  market: { file: string; hours: number; annualVolatility: number; worstHour: number; worstDay: number };
+  settings: Record<string, unknown>;
+  defaults: Candidate;
+  chosen: CandidateResult | undefined;
+  results: CandidateResult[];
+  frontier: CandidateResult[];
+  gapCurve: { gap: number; capacity: number; pBadDebt: number }[];
+  breaking: BreakingPath[];
+  verification: VerificationRow[];
+  provenance: Record<string, unknown>;
+}
+
+let scripts: { chart: string; client: string } | undefined;
+
+function inlineScripts(): { chart: string; client: string } {
+  if (scripts === undefined) {
+    const require = createRequire(import.meta.url);
+    const chartFile = path.join(path.dirname(require.resolve("chart.js")), "chart.umd.js");
+    const chart = readFileSync(chartFile, "utf8").replace(/^ \* https?:\/\/\S+\r?\n/gm, "");
+    const client = readFileSync(fileURLToPath(new URL("client.js", import.meta.url)), "utf8");
+    scripts = { chart: assertInlineable(chart, chartFile), client: assertInlineable(client, "client.js") };
+  }
+  return scripts;
+}
+
+function formatValue(axis: keyof Candidate, value: number): string {
+  if (axis === "horizon" || axis === "tauDown") return `${formatDecimal(value)} s`;
+  return formatDecimal(value);
+}
+
+/** Renders the report (see the module comment). */
+export function renderCalibrationReport(data: CalibrationReport): string {
+  const { chart, client } = inlineScripts();
+  const c = data.chosen;
+  const figure = (title: string, kind: string, available: boolean, note: string, wide = true): string =>
+    `<figure class="${wide ? "wide" : ""}"><figcaption>${escapeHtml(title)}</figcaption>${
+      available
+        ? `<div class="chart"><canvas data-chart="${kind}" role="img" aria-label="${escapeHtml(title)}"></canvas></div>`
+        : `<p class="empty">${escapeHtml(note)}</p>`
+    }</figure>`;
+  const paramRows = AXES.map(
+    (a) =>
+      `<tr><th scope="row">${escapeHtml(a.name)}</th><td>${escapeHtml(formatValue(a.name, data.defaults[a.name]))}</td><td>${
+        c === undefined ? "n/a" : escapeHtml(formatValue(a.name, c.candidate[a.name]))
+      }</td><td>${escapeHtml(`${formatDecimal(a.bounds[0])} – ${formatDecimal(a.bounds[1])}`)}</td></tr>`,
+  ).join("\n");
+  const verificationRows = data.verification
+    .map(
+      (v) =>
+        `<tr><th scope="row">${v.id} (${escapeHtml(v.kind)})</th><td>${formatUsd(v.evm.badDebt)} / ${formatUsd(v.model.badDebt)}</td><td>${formatCount(
+          v.evm.liquidations,
+        )} / ${formatCount(v.model.liquidations)}</td><td>${formatCount(v.evm.deleverages)} / ${formatCount(v.model.deleverages)}</td><td>${formatUsd(
+          v.evm.calmCapacity,
+        )} / ${formatUsd(v.model.calmCapacity)}</td><td>${v.agrees ? "yes" : `no: ${escapeHtml(v.mismatches.join("; "))}`}</td></tr>`,
+    )
+    .join("\n");
+  const breakingRows = data.breaking
+    .map(
+      (b) =>
+        `<tr><th scope="row">${b.id}</th><td>${escapeHtml(b.kind)}</td><td>${formatDecimal(b.volScale)}</td><td>${escapeHtml(
+          b.gaps.map((g) => `${formatPercent(g.move)} at h${g.hour}`).join(", ") || "none",
+        )}</td><td>${escapeHtml(b.under)}</td><td>${formatUsd(b.badDebt)}</td></tr>`,
+    )
+    .join("\n");
+  const facts: [string, string][] = [
+    ["History", data.market.file],
+    ["Hours", formatCount(data.market.hours)],
+    ["Annualized volatility", formatPercent(data.market.annualVolatility)],
+    ["Worst hour", formatPercent(data.market.worstHour)],
+    ["Worst day", formatPercent(data.market.worstDay)],
+    ...Object.entries(data.settings).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  ];
+  const chosenText =
+    c === undefined
+      ? "No parameter set met the target: see the frontier for the safest sets found."
+      : `Recommended: calm capacity ${formatUsd(c.capacity)}, bad debt on ${formatPercent(c.pBadDebt)} of ${formatCount(
+          c.evaluated,
+        )} paths, ${formatPercent(c.deleveragedShare)} of positions deleveraged on calm paths.`;
+  const csp = [
+    "default-src 'none'",
+    `script-src ${scriptHash(chart)} ${scriptHash(client)}`,
+    "style-src 'unsafe-inline'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return `<!doctype html>
+<html lang="en" data-report-state="loading">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>${escapeHtml(data.title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(data.title)}</h1>
+<p class="subtitle">${escapeHtml(chosenText)}</p>
+<dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")}</dl>
+</header>
+<ul id="report-errors" hidden></ul>
+<section>
+<h2>Recommended parameters</h2>
+<div class="table"><table id="parameters">
+<thead><tr><th scope="col">Parameter</th><th scope="col">Default</th><th scope="col">Recommended</th><th scope="col">Hard bounds</th></tr></thead>
+<tbody>
+${paramRows}
+</tbody>
+</table></div>
+</section>
+<section>
+<h2>Charts</h2>
+<div class="charts">
+${figure("Calm capacity against the share of paths ending with bad debt", "frontier", data.results.length > 0, "No parameter set was evaluated.")}
+${figure("The gap floor: capacity and bad-debt probability", "gap", data.gapCurve.length > 0, "The gap floor was not swept.", false)}
+${figure("Paths that break the recommended set (or its riskier neighbour)", "paths", data.breaking.length > 0, "No path breaks the recommended set or its neighbour.", false)}
+</div>
+</section>
+<section>
+<h2>Paths that break it</h2>
+<div class="table"><table id="breaking">
+<thead><tr><th scope="col">Path</th><th scope="col">Kind</th><th scope="col">Volatility ×</th><th scope="col">Gaps</th><th scope="col">Under</th><th scope="col">Bad debt</th></tr></thead>
+<tbody>
+${breakingRows}
+</tbody>
+</table></div>
+</section>
+<section>
+<h2>Verification on the EVM (EVM / model)</h2>
+<div class="table"><table id="verification">
+<thead><tr><th scope="col">Path</th><th scope="col">Bad debt</th><th scope="col">Liquidations</th><th scope="col">Deleverages</th><th scope="col">Calm capacity</th><th scope="col">Agree</th></tr></thead>
+<tbody>
+${verificationRows}
+</tbody>
+</table></div>
+</section>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${chart}</script>
+<script>${client}</script>
+</body>
+</html>
+`;
+}
+
+export async function writeCalibrationReport(file: string, data: CalibrationReport): Promise<void> {
+  await writeFileAtomic(file, renderCalibrationReport(data));
+}
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --bg: #ffffff; --panel: #f6f8fa; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1280px; padding: 24px 32px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 10px; }
+.subtitle { margin: 0 0 12px; color: var(--muted); }
+dl { display: flex; flex-wrap: wrap; gap: 6px 24px; margin: 8px 0 0; }
+dl div { display: flex; gap: 6px; }
+dt { color: var(--muted); }
+dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.table { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+thead th { background: var(--panel); font-weight: 600; white-space: normal; vertical-align: bottom; }
+th[scope="row"], thead th:first-child { text-align: left; }
+.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 20px; }
+figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 6px; }
+figure.wide { grid-column: 1 / -1; }
+figcaption { font-weight: 600; margin-bottom: 8px; }
+.chart { position: relative; height: 320px; }
+.empty { color: var(--muted); font-style: italic; margin: 8px 0; }
+#report-errors { color: #b00020; border: 1px solid #b00020; padding: 8px 24px; }
+@media (max-width: 800px) { .charts { grid-template-columns: minmax(0, 1fr); } }
+`;
