@@ -184,7 +184,7 @@ contract AccountRuleHandler is SystemState, Ghosts {
         // position; otherwise a random account and market (the module must then refuse).
         (address actor, uint256 market) = (traders[actorSeed % TRADERS], (marketSeed % MARKETS) + 1);
         for (uint256 k; k < TRADERS; ++k) {
-            address candidate = traders[(actorSeed + k) % TRADERS];
+            address candidate = traders[((actorSeed % TRADERS) + k) % TRADERS];
             (bool read, bytes memory status) = address(module).staticcall(
                 abi.encodeCall(module.accountStatus, (candidate))
             );
@@ -569,7 +569,7 @@ contract AccountRuleHandler is SystemState, Ghosts {
         (uint256 sigma, ) = oracle.getVolatility(feeds[0]);
         IRiskTypes.MarketConfig memory c = module.marketConfig(1);
         uint256 xMax = RiskMath.adverseMoveShortUp(
-            RiskMath.stressedMoveUp(Math.min(sigma, RiskMath.MAX_SIGMA), c.horizon, c.z)
+            RiskMath.stressedMoveUp(Math.min(sigma, RiskMath.MAX_SIGMA), c.horizon, c.z, c.gap)
         );
         return GreeksMath.worstLossUp(g, uint256(answer) * 1e10, xMax, module.greeksConfig(1).volShock).loss;
     }

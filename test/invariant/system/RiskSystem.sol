@@ -403,7 +403,9 @@ abstract contract RiskSystem is SystemState {
                 deleverageWindow: 1 hours,
                 depthRisePerHour: 0.1e18,
                 keeperFeeRate: 0.001e18,
-                keeperFeeMax: 100e18
+                keeperFeeMax: 100e18,
+                // A gap floor in one market (the others use the diffusion term alone, the default).
+                gap: i == 1 ? 0.06e18 : 0
             });
     }
 
