@@ -51,7 +51,11 @@ export default defineConfig({
       fuzz: { runs: FUZZ_RUNS, seed: "0xba11a57" },
       invariant: { runs: INVARIANT_RUNS, depth: INVARIANT_DEPTH, failOnRevert: false },
     },
-    mocha: { timeout: 120_000 },
+    mocha: {
+      timeout: 120_000,
+      reporter: "./scripts/tools/slowestReporter.cjs",
+      ...(Number(process.env.BALLAST_TEST_JOBS ?? 1) > 1 ? { parallel: true, jobs: Number(process.env.BALLAST_TEST_JOBS) } : {}),
+    },
   },
   typechain: { outDir: "typechain-types" },
   networks: {

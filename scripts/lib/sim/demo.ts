@@ -5,6 +5,7 @@ import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { toJson, writeFileAtomic } from "../files.js";
+import { chainFacts, provenance } from "../provenance.js";
 import { BrowserUnavailableError, screenshotReport, writeReport } from "../report/index.js";
 import { cascadeSystemOptions } from "../scenarios/cascade.js";
 import { startSimKeeper } from "./keeperRun.js";
@@ -76,8 +77,12 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   await rm(checkpoint, { force: true });
-  await writeReport(files.report, simulation.report);
-  await writeFileAtomic(files.summary, toJson(simulation.summary));
+  const summary = {
+    ...simulation.summary,
+    provenance: await provenance({ tool: "demo", ...(await chainFacts(connection, "replica")), seed, parameters: { accounts } }),
+  };
+  await writeReport(files.report, { ...simulation.report, summary });
+  await writeFileAtomic(files.summary, toJson(summary));
   const result: DemoResult = {
     simulation,
     files: { summary: files.summary, report: files.report },

@@ -125,7 +125,11 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
       market: await marketParams(system),
     },
   };
-  const series: PolicySeries[] = ran.map((name) => results[name]!.series);
+  // The report's times are the path's own (a generated path's from SIM_EPOCH), not the chain's: the chain
+  // starts at the wall clock, and a rerun must write the same bytes.
+  const pathStart = options.replay.origin === "generated" ? SIM_EPOCH : first.t;
+  const shift = pathStart - (path[0]?.t ?? now);
+  const series: PolicySeries[] = ran.map((name) => retime(results[name]!.series, shift));
   const report: ReportData = {
     title: options.title ?? `Ballast simulation: ${options.replay.path.file}`,
     subtitle: `${options.accounts} accounts, seed ${options.seed}, ${path.length} oracle rounds, policies ${ran.join(", ")}`,
@@ -133,6 +137,17 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     series,
   };
   return { summary, report, results, leverage };
+}
+
+/** Where a generated path (which starts at 0) is placed on the report's time axis: 2025-01-01 00:00 UTC. */
+export const SIM_EPOCH = 1_735_689_600;
+
+function retime(series: PolicySeries, shift: number): PolicySeries {
+  return {
+    ...series,
+    points: series.points.map((p) => ({ ...p, t: p.t + shift })),
+    events: series.events.map((e) => ({ ...e, t: e.t + shift })),
+  };
 }
 
 /** The ETH market's Ballast parameters, as plain numbers (fractions and seconds). */

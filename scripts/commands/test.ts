@@ -1,0 +1,36 @@
+/** `npm test` and `npm run test:fork`: the test tiers (`scripts/tools/testTiers.ts`) through `hardhat test`. */
+import { spawn } from "node:child_process";
+
+import { defineCommand, flag } from "../lib/cli.js";
+import { TIERS, tierFiles } from "../tools/testTiers.js";
+
+export const testCommand = defineCommand({
+  name: "test",
+  synopsis: "[--tier ci|fork|all] [--jobs <n>]",
+  description:
+    "Compiles the contracts and runs a tier of tests with Hardhat: ci (npm test) = the Solidity tests, unit, integration\n" +
+    "(one smoke scenario), the invariant suite at its CI size; fork (npm run test:fork) = every scenario; all = both.\n" +
+    "Mocha runs the files in parallel workers, heaviest first, and prints the slowest tests at the end.",
+  flags: {
+    tier: flag.choice("which tests", Object.keys(TIERS) as ["ci", "fork", "all"], { default: "ci" }),
+    jobs: flag.int("parallel mocha workers (1: in-process, serial)", { min: 1, max: 16, default: 2 }),
+  },
+  examples: ["npm test", "npm run test:fork", "npm test -- --tier all --jobs 1"],
+  needsBuild: false,
+  async run(args) {
+    const { solidity, mocha } = tierFiles(args.tier);
+    const files = [...solidity, ...mocha];
+    process.stderr.write(
+      `test: tier ${args.tier}: ${solidity.length} Solidity and ${mocha.length} mocha test files, ${args.jobs} mocha job(s)\n`,
+    );
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "test", ...files], {
+        stdio: "inherit",
+        env: { ...process.env, BALLAST_TEST_JOBS: String(args.jobs) },
+      });
+      child.on("error", reject);
+      child.on("exit", (status, signal) => resolve(status ?? (signal === null ? 1 : 128)));
+    });
+    if (code !== 0) throw new Error(`tests failed (hardhat test exited ${code})`);
+  },
+});
