@@ -53,7 +53,9 @@ export default defineConfig({
     },
     mocha: {
       timeout: 120_000,
-      reporter: "./scripts/tools/slowestReporter.cjs",
+      // Spec output, then the slowest tests and hooks of the run.
+      reporter: path.join(import.meta.dirname, "scripts/tools/slowestReporter.cjs"),
+      // `npm test` sets BALLAST_TEST_JOBS (scripts/commands/test.ts): mocha runs files in that many workers.
       ...(Number(process.env.BALLAST_TEST_JOBS ?? 1) > 1 ? { parallel: true, jobs: Number(process.env.BALLAST_TEST_JOBS) } : {}),
     },
   },

@@ -4,6 +4,7 @@
  * summary with its provenance. Timings go to the console, never into the files.
  */
 import { inProcessChain } from "../chain.js";
+import { useDeterministicClock } from "../clock.js";
 import { toJson, writeFileAtomic } from "../files.js";
 import { readPricePath } from "../prices.js";
 import { formatSeconds, Progress } from "../progress.js";
@@ -48,6 +49,7 @@ export async function runSimulateCommand(args: SimulateArgs): Promise<void> {
   const policies: PolicyName[] = args.policy === "all" ? [...POLICY_NAMES] : [args.policy];
 
   const chain = await inProcessChain();
+  useDeterministicClock(chain);
   const bars = new Map<string, Progress>();
   if (!args.quiet)
     process.stderr.write(`simulate: ${replay.path.steps} price steps -> ${replay.rounds.length} oracle rounds; ${policies.join(", ")}\n`);
