@@ -1,17 +1,19 @@
 /** `npm run demo`: the end-to-end demo (body: `scripts/lib/sim/demo.ts`). */
 import { defineCommand, flag } from "../lib/cli.js";
+import { DEMO_ACCOUNTS } from "../lib/sim/demoBook.js";
 
 export const demoCommand = defineCommand({
   name: "demo",
-  synopsis: "[--quiet]",
+  synopsis: "[--accounts <n>] [--quiet]",
   description:
     "The end-to-end demo on an in-process chain, no network: the mainnet replica, Ballast with the real keeper, and the\n" +
     "static and tiered leverage caps through a built-in crash. Writes reports/demo/summary.json (with provenance),\n" +
     "report.html and report.png.",
   flags: {
+    accounts: flag.int("accounts in the book (more accounts, a longer run)", { min: 2, max: 500, default: DEMO_ACCOUNTS }),
     quiet: flag.bool("no progress bars"),
   },
-  examples: ["npm run demo"],
+  examples: ["npm run demo", "npm run demo -- --accounts 60"],
   needsBuild: true,
   async run(args) {
     const [{ inProcessChain }, { formatSeconds, Progress }, { runDemo }, { formatSummaryTable }] = await Promise.all([
@@ -25,6 +27,7 @@ export const demoCommand = defineCommand({
     const chain = await inProcessChain();
     const bars = new Map<string, InstanceType<typeof Progress>>();
     const result = await runDemo(chain, {
+      accounts: args.accounts,
       onProgress: (label, done, total) => {
         if (!bars.has(label)) bars.set(label, new Progress(`demo ${label.padEnd(7)}`, total, args.quiet));
         bars.get(label)!.update(done);
