@@ -1,6 +1,4 @@
 /** `npm test` and `npm run test:fork`: the test tiers (`scripts/tools/testTiers.ts`) through `hardhat test`. */
-import { spawn } from "node:child_process";
-
 import { defineCommand, flag } from "../lib/cli.js";
 import { TIERS, tierFiles } from "../tools/testTiers.js";
 
@@ -23,14 +21,11 @@ export const testCommand = defineCommand({
     process.stderr.write(
       `test: tier ${args.tier}: ${solidity.length} Solidity and ${mocha.length} mocha test files, ${args.jobs} mocha job(s)\n`,
     );
-    const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "test", ...files], {
-        stdio: "inherit",
-        env: { ...process.env, BALLAST_TEST_JOBS: String(args.jobs) },
-      });
-      child.on("error", reject);
-      child.on("exit", (status, signal) => resolve(status ?? (signal === null ? 1 : 128)));
-    });
-    if (code !== 0) throw new Error(`tests failed (hardhat test exited ${code})`);
+    // In-process: the workers' setting must be in the environment before Hardhat reads its configuration.
+    process.env.BALLAST_TEST_JOBS = String(args.jobs);
+    const { default: hre } = await import("hardhat");
+    const result = (await hre.tasks.getTask("test").run({ testFiles: files })) as { success?: boolean } | undefined;
+    const code = result?.success === false || (process.exitCode !== undefined && process.exitCode !== 0) ? 1 : 0;
+    if (code !== 0) throw new Error("tests failed");
   },
 });
