@@ -78,7 +78,13 @@ export default defineConfig({
         failurePersistDir: "cache/invariant-failures",
       },
     },
-    mocha: { timeout: 120_000 },
+    mocha: {
+      timeout: 120_000,
+      // Spec output, then the slowest tests and hooks of the run.
+      reporter: path.join(import.meta.dirname, "scripts/tools/slowestReporter.cjs"),
+      // `npm test` sets BALLAST_TEST_JOBS (scripts/commands/test.ts): mocha runs files in that many workers.
+      ...(Number(process.env.BALLAST_TEST_JOBS ?? 1) > 1 ? { parallel: true, jobs: Number(process.env.BALLAST_TEST_JOBS) } : {}),
+    },
   },
   typechain: { outDir: "typechain-types" },
   networks: {

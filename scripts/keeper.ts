@@ -12,19 +12,23 @@ import { loadConfig, usage } from "./keeper/config.js";
 import { startKeeper } from "./keeper/keeper.js";
 import { createLogger } from "./keeper/logger.js";
 
-await runCli(async () => {
-  const { config, privateKey, help } = loadConfig({ argv: process.argv.slice(2), env: process.env });
-  if (help) {
-    process.stdout.write(`${usage()}\n`);
-    return;
-  }
-  const logger = createLogger({ level: config.logLevel, secrets: [privateKey] });
-  const keeper = await startKeeper(config, { ...(privateKey === undefined ? {} : { privateKey }), logger, defaultMetrics: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, "signal received");
-    void keeper.stop().catch(() => undefined);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  await keeper.done;
-}, usage());
+await runCli(
+  async () => {
+    const { config, privateKey, help } = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    if (help) {
+      process.stdout.write(`${usage()}\n`);
+      return;
+    }
+    const logger = createLogger({ level: config.logLevel, secrets: [privateKey] });
+    const keeper = await startKeeper(config, { ...(privateKey === undefined ? {} : { privateKey }), logger, defaultMetrics: true });
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, "signal received");
+      void keeper.stop().catch(() => undefined);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    await keeper.done;
+  },
+  usage(),
+  { name: "keeper" },
+);

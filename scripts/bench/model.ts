@@ -1,44 +1,5 @@
-/**
- * `npm run bench:model [-- --hours <n>] [--accounts <n>]`: the model engine's speed on a year of hourly bars
- * (8,760 steps) with 50 accounts and all three policies (the baselines' leverage calibration included), the
- * issue's target being at most 60 s on two cores. The path is a stationary bootstrap of the ETH/USDT sample's
- * hourly returns (seed 1). Prints wall and CPU time; measures, asserts nothing.
- */
-import { hourlyFromPath, logReturns } from "../lib/calibrate/history.js";
-import { generatePaths } from "../lib/calibrate/paths.js";
-import { readPricePath } from "../lib/prices.js";
-import { simulateModel } from "../lib/sim/model/simulate.js";
-import { replayPrices } from "../lib/sim/replay.js";
-import { formatSummaryTable } from "../lib/sim/table.js";
-import type { PricePath } from "../lib/prices.js";
+/** `npm run bench:model`: see `scripts/commands/benchModel.ts` and `modelBench.ts`. */
+import { benchModelCommand } from "../commands/benchModel.js";
+import { main } from "../lib/cli.js";
 
-const flag = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-};
-const hours = flag("hours", 8_760);
-const accounts = flag("accounts", 50);
-const series = hourlyFromPath(await readPricePath("test/fixtures/eth-usdt-1h-sample.csv"));
-const [mc] = generatePaths(logReturns(series), {
-  count: 1,
-  hours,
-  meanBlock: 24,
-  seed: 1,
-  startPrice: series.prices[0]!,
-  stress: { share: 0, volScale: [1, 1], gaps: [0, 0], upShare: 0 },
-});
-const path: PricePath = {
-  file: `bootstrap year (${hours} hourly bars of the ETH/USDT sample's returns)`,
-  kind: "price",
-  points: mc!.prices.map((p, i) => ({ t: 1_560_000_000 + i * 3_600, open: p, high: p, low: p, close: p })),
-};
-const replay = replayPrices(path);
-const cpu = process.cpuUsage();
-const started = process.hrtime.bigint();
-const sim = await simulateModel({ replay, policies: ["ballast", "static", "tiered"], accounts, seed: 20_250_312, noSeries: false });
-const wall = Number(process.hrtime.bigint() - started) / 1e9;
-const used = process.cpuUsage(cpu);
-process.stdout.write(`${formatSummaryTable(sim.summary)}\n`);
-process.stdout.write(
-  `model engine: ${hours} steps (${replay.rounds.length} oracle rounds) x ${accounts} accounts x 3 policies: wall ${wall.toFixed(1)} s, user CPU ${(used.user / 1e6).toFixed(1)} s, system ${(used.system / 1e6).toFixed(1)} s\n`,
-);
+await main(benchModelCommand);

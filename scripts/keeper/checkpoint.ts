@@ -2,18 +2,18 @@
  * The keeper's checkpoint: the accounts discovered so far and the last block whose logs were read, so a
  * restart resumes without a full rescan and without losing an account.
  *
- * Written atomically and durably: a temporary file beside the target, fsync, rename over the target, fsync
- * of the directory. A crash leaves either the old file or the new one, never a partial one. A corrupted
+ * Written atomically and durably by the tools' one file writer (`writeFileAtomic` of `scripts/lib/files.ts`
+ * with `durable`): a temporary file beside the target, fsync, rename over the target, fsync of the directory. A crash leaves either the old file or the new one, never a partial one. A corrupted
  * file, or one written for another chain or module, is a `CheckpointError`; the keeper then refuses to
  * start and never overwrites it. A save that would drop an account it loaded or saved before is refused
  * (`reason: "regression"`), so a bug can never replace a full checkpoint with a blank one.
  */
-import { open, readFile, rename, rm, mkdir } from "node:fs/promises";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 
 import { getAddress, isAddress, isHexString } from "ethers";
 import { z } from "zod";
 
+import { writeFileAtomic } from "../lib/files.js";
 import { CheckpointError } from "./errors.js";
 
 export const CHECKPOINT_VERSION = 1;
@@ -95,38 +95,6 @@ export async function readCheckpoint(file: string, expected: CheckpointIdentity)
   return checkpoint;
 }
 
-/** Writes `contents` to `file` atomically and durably (temporary file, fsync, rename, fsync of the directory). */
-export async function writeFileDurable(file: string, contents: string): Promise<void> {
-  const directory = path.dirname(path.resolve(file));
-  await mkdir(directory, { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    const handle = await open(temporary, "wx", 0o600);
-    try {
-      await handle.writeFile(contents);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  // Make the rename itself durable. Some file systems refuse fsync on a directory: the rename is then as
-  // durable as the platform makes it.
-  try {
-    const dir = await open(directory, "r");
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch {
-    /* best effort */
-  }
-}
-
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
   return `${JSON.stringify(checkpoint)}\n`;
 }
@@ -163,7 +131,7 @@ export class CheckpointStore {
           );
         }
       }
-      await writeFileDurable(
+      await writeFileAtomic(
         this.file,
         serializeCheckpoint({
           version: CHECKPOINT_VERSION,
@@ -173,6 +141,7 @@ export class CheckpointStore {
           lastBlockHash: checkpoint.lastBlockHash,
           accounts: checkpoint.accounts,
         }),
+        { durable: true, mode: 0o600 },
       );
       this.known = accounts;
     });

@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { getAddress, isAddress, parseUnits } from "ethers";
 import { z } from "zod";
 
+import { explainParseError, joinNegativeValues } from "../lib/cli.js";
 import { ConfigError } from "./errors.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -447,12 +448,13 @@ export function loadConfig(input: {
 
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: argv, options: FLAG_OPTIONS, strict: true, allowPositionals: false }).values as Record<
+    const args = joinNegativeValues(argv, (flag) => FLAG_OPTIONS[flag]?.type === "string");
+    values = parseArgs({ args, options: FLAG_OPTIONS, strict: true, allowPositionals: false }).values as Record<
       string,
       string | boolean | undefined
     >;
   } catch (error) {
-    throw new ConfigError([(error as Error).message]);
+    throw new ConfigError([explainParseError(error, Object.keys(FLAG_OPTIONS))]);
   }
   if (values.help === true) {
     return { config: undefined as unknown as KeeperConfig, privateKey: undefined, help: true };
@@ -525,6 +527,11 @@ export function usage(): string {
     "",
     "  --config <file>                      JSON configuration file (env KEEPER_CONFIG)",
     ...lines,
+    "  --help, -h                           print this help and exit",
+    "  --version                            print the version and exit",
+    "",
+    "example:",
+    "  KEEPER_PRIVATE_KEY=0x... npm run keeper -- --rpc http://127.0.0.1:8545 --module 0xRiskModule --lens 0xRiskLens --dry-run",
   ].join("\n");
 }
 

@@ -1,59 +1,55 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+/**
+ * The command-line layer shared by every Ballast command: declare a command with `defineCommand` and its
+ * flags with `flag.*`, start it with `main` (see `scripts/lib/cli/command.ts` for what every command then
+ * does the same way). `runCli` gives a command with its own parser (the keeper's configuration table) the
+ * same `--version` and error style.
+ */
+import type { ZodError } from "zod";
 
-import { z } from "zod";
+import * as flag from "./cli/flags.js";
+import { reportError } from "./cli/command.js";
+import { toolVersion } from "./cli/version.js";
 
-import { InputError, UsageError } from "./errors.js";
+export { flag };
+export {
+  type ArgsOf,
+  type Command,
+  defineCommand,
+  explainParseError,
+  formatHelp,
+  type Io,
+  joinNegativeValues,
+  main,
+  parseCommand,
+  reportError,
+  runCommand,
+} from "./cli/command.js";
+export { closest, didYouMean, editDistance } from "./cli/suggest.js";
+export { toolVersion } from "./cli/version.js";
 
 /**
- * Parses `argv` with node's `parseArgs` (string options only) and validates the result with a zod schema,
- * turning every problem into one `UsageError` that lists each bad flag.
+ * Runs an entry point that parses its own arguments (the keeper): `--version` prints the version; a failure
+ * prints `error: ...` (usage errors followed by `usage`) and sets the exit code (2 usage, 1 input or runtime).
  */
-export function parseCli<S extends z.ZodType>(argv: string[], options: ParseArgsConfig["options"], schema: S): z.infer<S> {
-  let values: Record<string, unknown>;
+export async function runCli(
+  main: () => Promise<void>,
+  usage: string,
+  options: { name?: string; argv?: readonly string[] } = {},
+): Promise<void> {
+  const argv = options.argv ?? process.argv.slice(2);
+  const name = options.name ?? "command";
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new UsageError(formatIssues(parsed.error));
-  return parsed.data;
-}
-
-/** One line per issue, naming the flag: `--decimals: expected a number, received "x"`. */
-export function formatIssues(error: z.ZodError, prefix = "--"): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? `${prefix}${issue.path.join(".")}: ` : ""}${issue.message}`).join("\n");
-}
-
-/**
- * Runs a command-line entry point: prints a clear message and sets a non-zero exit code on failure
- * (2 for usage errors, 1 for bad input or a failed run). Stack traces only with `DEBUG`.
- */
-export async function runCli(main: () => Promise<void>, usage: string): Promise<void> {
-  try {
+    if (argv.includes("--version")) {
+      process.stdout.write(`${await toolVersion(name)}\n`);
+      return;
+    }
     await main();
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n\n${usage}\n`);
-      process.exitCode = 2;
-    } else if (error instanceof InputError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`error: ${error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    }
+    process.exitCode = reportError(error, name, undefined, usage);
   }
 }
 
-/** A string flag holding a non-negative integer. */
-export const intFlag = (min: number, max: number) =>
-  z.string().regex(/^\d+$/, "expected a non-negative integer").transform(Number).pipe(z.number().int().min(min).max(max));
-
-/** A string flag holding a decimal number. */
-export const numberFlag = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, "expected a decimal number")
-    .transform(Number)
-    .pipe(z.number().min(min).max(max));
+/** One line per zod issue, naming its field: `--decimals: expected a number`. */
+export function formatIssues(error: ZodError, prefix = "--"): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? `${prefix}${issue.path.join(".")}: ` : ""}${issue.message}`).join("\n");
+}

@@ -1,42 +1,73 @@
 /**
- * Where an output came from, written into every JSON the simulator and the calibrator produce: the commit of
- * the code, the tool and its version, the seed, the SHA-256 of every input file, and the parameters. No
- * wall-clock time: the same inputs give byte-identical outputs.
+ * Provenance of every JSON file Ballast's tools write: what produced it (tool, version, commit and whether
+ * the checkout had uncommitted changes), on what chain (mode, fork block, chain id), from what input
+ * (files with their SHA-256), with what seed and parameters. Nothing in it depends on the clock, so a rerun
+ * with the same inputs writes the same bytes; timings go to the console.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { promisify } from "node:util";
+
+import type { NetworkConnection } from "hardhat/types/network";
+
+import type { EnvironmentMode } from "./environment.js";
 
 export interface Provenance {
   tool: string;
   version: string;
-  /** `git rev-parse HEAD` of the working tree (with `-dirty` when it has uncommitted changes), or "unknown". */
-  commit: string;
-  seed: number;
-  /** Input files by role, with their SHA-256. */
-  inputs: Record<string, { file: string; sha256: string }>;
+  /** The checkout's commit, or null outside a git checkout. */
+  commit: string | null;
+  /** Whether tracked or untracked (not ignored) files differ from the commit; null outside a git checkout. */
+  dirty: boolean | null;
+  /** The chain the tool ran on: the in-process replica, a mainnet fork, or none (a tool without a chain). */
+  mode: EnvironmentMode | "none";
+  /** The forked block on a mainnet fork, else null. */
+  forkBlock: number | null;
+  chainId: number | null;
+  /** Input files as given on the command line, with the SHA-256 of their contents. */
+  inputs: { file: string; sha256: string }[];
+  seed: number | null;
   parameters: Record<string, unknown>;
 }
 
-/** The commit of the code that runs (`-dirty` when the work tree differs from it); "unknown" outside git. */
-export function currentCommit(): string {
-  try {
-    const head = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"],
-    }).trim();
-    return dirty === "" ? head : `${head}-dirty`;
-  } catch {
-    return "unknown";
-  }
+export interface ProvenanceInput {
+  tool: string;
+  mode: Provenance["mode"];
+  forkBlock?: number | null;
+  chainId?: number | bigint | null;
+  inputs?: readonly string[];
+  seed?: number | null;
+  parameters?: Record<string, unknown>;
 }
 
-/** The project's version (package.json). */
-export function toolVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require("../../package.json") as { version: string }).version;
+const run = promisify(execFile);
+let git: Promise<{ commit: string | null; dirty: boolean | null }> | undefined;
+
+/** The checkout's commit and dirty flag (read once per process). */
+export function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {
+  git ??= (async () => {
+    try {
+      const [{ stdout: head }, { stdout: status }] = await Promise.all([
+        run("git", ["rev-parse", "HEAD"], { encoding: "utf8" }),
+        run("git", ["status", "--porcelain"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }),
+      ]);
+      return { commit: head.trim(), dirty: status.trim() !== "" };
+    } catch {
+      return { commit: null, dirty: null };
+    }
+  })();
+  return git;
+}
+
+let version: Promise<string> | undefined;
+
+/** The version in package.json. */
+export function packageVersion(): Promise<string> {
+  version ??= readFile(new URL("../../package.json", import.meta.url), "utf8").then(
+    (text) => (JSON.parse(text) as { version: string }).version,
+  );
+  return version;
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -45,14 +76,34 @@ export async function sha256File(file: string): Promise<string> {
     .digest("hex");
 }
 
-/** A provenance record for `tool` run with `seed` on `inputs` (role -> file) and `parameters`. */
-export async function provenance(
-  tool: string,
-  seed: number,
-  inputs: Record<string, string | undefined>,
-  parameters: Record<string, unknown>,
-): Promise<Provenance> {
-  const hashed: Provenance["inputs"] = {};
-  for (const [role, file] of Object.entries(inputs)) if (file !== undefined) hashed[role] = { file, sha256: await sha256File(file) };
-  return { tool, version: toolVersion(), commit: currentCommit(), seed, inputs: hashed, parameters };
+/** The provenance record of a run. */
+export async function provenance(input: ProvenanceInput): Promise<Provenance> {
+  const [{ commit, dirty }, toolVersion, inputs] = await Promise.all([
+    gitState(),
+    packageVersion(),
+    Promise.all((input.inputs ?? []).map(async (file) => ({ file, sha256: await sha256File(file) }))),
+  ]);
+  return {
+    tool: input.tool,
+    version: toolVersion,
+    commit,
+    dirty,
+    mode: input.mode,
+    forkBlock: input.forkBlock ?? null,
+    chainId: input.chainId === undefined || input.chainId === null ? null : Number(input.chainId),
+    inputs,
+    seed: input.seed ?? null,
+    parameters: input.parameters ?? {},
+  };
+}
+
+/** The chain facts of a provenance record, read from the connection: chain id and, on a fork, its block. */
+export async function chainFacts(
+  connection: NetworkConnection,
+  mode: EnvironmentMode,
+): Promise<Pick<ProvenanceInput, "mode" | "chainId" | "forkBlock">> {
+  const { chainId } = await connection.ethers.provider.getNetwork();
+  const forking = (connection.networkConfig as { forking?: { blockNumber?: number | bigint } }).forking;
+  const forkBlock = mode === "mainnet-fork" && forking?.blockNumber !== undefined ? Number(forking.blockNumber) : null;
+  return { mode, chainId, forkBlock };
 }

@@ -5,6 +5,8 @@
  */
 import { spawnSync } from "node:child_process";
 
+import { ownWarnings } from "./compilerWarnings.js";
+
 const run = spawnSync(process.execPath, ["node_modules/hardhat/dist/src/cli.js", "build", "--force"], { encoding: "utf8" });
 const output = `${run.stdout}\n${run.stderr}`;
 if (run.status !== 0) {
@@ -12,13 +14,7 @@ if (run.status !== 0) {
   process.exit(run.status ?? 1);
 }
 
-const own: string[] = [];
-const blocks = output.split(/\n(?=Warning)/);
-for (const block of blocks) {
-  if (!block.startsWith("Warning")) continue;
-  const location = /-->\s+(\S+)/.exec(block)?.[1] ?? "";
-  if (/^\.?\/?(contracts|test)\//.test(location)) own.push(block.trim());
-}
+const own = ownWarnings(output);
 if (own.length > 0) {
   process.stderr.write(`${own.join("\n\n")}\n\nbuild:strict: ${own.length} compiler warning(s) in project sources\n`);
   process.exit(1);

@@ -18,7 +18,12 @@ for (const mode of MODES) {
       this.timeout(20 * 60_000);
       const { connection, environment } = await scenarioChain(mode);
       result = await runCascade(connection, { seed, accounts: ACCOUNTS, ...(environment === undefined ? {} : { environment }) });
-      const file = await writeScenario(mode === "replica" ? result.summary : { ...result.summary, scenario: "cascade-mainnet-fork" });
+      const file = await writeScenario(mode === "replica" ? result.summary : { ...result.summary, scenario: "cascade-mainnet-fork" }, {
+        connection,
+        mode,
+        tool: "test:fork",
+        parameters: { accounts: ACCOUNTS },
+      });
       process.stdout.write(`${formatScenario(result.summary)}\n      -> ${file}\n`);
     });
 
@@ -49,7 +54,8 @@ for (const mode of MODES) {
     it("the summary is written in the scenarios' schema, with both policies' figures", async () => {
       const name = mode === "replica" ? "cascade" : "cascade-mainnet-fork";
       const written = JSON.parse(await readFile(`reports/scenarios/${name}.json`, "utf8")) as Record<string, unknown>;
-      expect(Object.keys(written).sort()).to.deep.equal(["policies", "scenario", "seed"]);
+      expect(Object.keys(written).sort()).to.deep.equal(["policies", "provenance", "scenario", "seed"]);
+      expect(written.provenance).to.deep.include({ tool: "test:fork", mode, seed, parameters: { accounts: ACCOUNTS } });
       expect(written.seed).to.equal(seed);
       const policies = written.policies as Record<string, unknown>[];
       expect(policies.map((p) => p.policy)).to.deep.equal(["ballast", "static"]);

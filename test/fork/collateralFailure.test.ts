@@ -21,7 +21,7 @@ for (const mode of MODES) {
       this.timeout(10 * 60_000);
       const { connection, environment } = await scenarioChain(mode);
       result = await runCollateralFailure(connection, { seed, ...(environment === undefined ? {} : { environment }) });
-      file = await recordScenario(result.summary, mode, [
+      file = await recordScenario(connection, result.summary, mode, [
         `static leverage ${result.staticLeverage.toFixed(2)}x; ` +
           `token volatility ${pct(result.sigma.before)} -> ${pct(result.sigma.after)}, ` +
           `haircut ${pct(result.haircut.before)} -> ${pct(result.haircut.after)}`,

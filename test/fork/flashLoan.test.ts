@@ -14,7 +14,9 @@ for (const mode of MODES) {
       const { connection, environment } = await scenarioChain(mode);
       result = await runFlashLoanShocks(connection, { seed: scenarioSeed(), ...(environment === undefined ? {} : { environment }) });
       const summary = mode === "replica" ? result.summary : { ...result.summary, scenario: "flash-loan-shocks-mainnet-fork" };
-      process.stdout.write(`${formatScenario(summary)}\n      -> ${await writeScenario(summary)}\n`);
+      process.stdout.write(
+        `${formatScenario(summary)}\n      -> ${await writeScenario(summary, { connection, mode, tool: "test:fork" })}\n`,
+      );
     });
 
     for (const direction of ["up", "down"] as const) {

@@ -54,6 +54,7 @@ for (const mode of MODES) {
         const { connection, environment } = await scenarioChain(mode);
         result = await runMangoPump(connection, { seed, ...(environment === undefined ? {} : { environment }) });
         file = await recordScenario(
+          connection,
           result.summary,
           mode,
           result.runs.map(
@@ -136,7 +137,7 @@ for (const mode of MODES) {
         const { connection, environment } = await scenarioChain(mode);
         result = await runStaleFeed(connection, { seed, ...(environment === undefined ? {} : { environment }) });
         maxPriceAge = Number((await result.system.ballast.riskModule.marketConfig(ETH_MARKET)).maxPriceAge);
-        file = await recordScenario(result.summary, mode, [
+        file = await recordScenario(connection, result.summary, mode, [
           `static leverage ${result.staticLeverage!.toFixed(2)}x; increases blocked: ` +
             `ballast ${result.ballast.result.summary.blockedIncreases}, static ${result.baseline!.result.summary.blockedIncreases}`,
           ...result.ballast.probes.map((p) => `ballast ${probeLine(p)}`),
@@ -205,7 +206,7 @@ for (const mode of MODES) {
         this.timeout(10 * 60_000);
         const { connection, environment } = await scenarioChain(mode);
         result = await runSequencerOutage(connection, { seed, ...(environment === undefined ? {} : { environment }) });
-        file = await recordScenario(result.summary, mode, [
+        file = await recordScenario(connection, result.summary, mode, [
           `static leverage ${result.staticLeverage!.toFixed(2)}x; sequencer down at ${result.downAt}, up at ${result.upAt}`,
           ...result.ballast.probes.map((p) => `ballast ${probeLine(p)}`),
         ]);
@@ -267,7 +268,7 @@ for (const mode of MODES) {
         const { connection, environment } = await scenarioChain(mode);
         result = await runPhaseChange(connection, { seed, ...(environment === undefined ? {} : { environment }) });
         const o = at(result.switchIndex);
-        file = await recordScenario(result.summary, mode, [
+        file = await recordScenario(connection, result.summary, mode, [
           `phase ${at(result.switchIndex - 1).proxyPhase} -> ${o.proxyPhase} at step ${o.index}; ` +
             `rounds folded then (phase:round): ${o.folded.map((id) => `${id >> 64n}:${id & (2n ** 64n - 1n)}`).join(", ")}`,
         ]);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 
 import { expect } from "chai";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { formatScenario, type ScenarioSummary, writeScenario } from "../../scripts/lib/scenarios/summary.js";
 
@@ -9,18 +10,25 @@ export function scenarioName(scenario: string, mode: "replica" | "mainnet-fork")
   return mode === "replica" ? scenario : `${scenario}-mainnet-fork`;
 }
 
-/** Writes `reports/scenarios/<name>.json` for the mode and prints the summary table (and extra lines). */
-export async function recordScenario(summary: ScenarioSummary, mode: "replica" | "mainnet-fork", extra: string[] = []): Promise<string> {
-  const file = await writeScenario({ ...summary, scenario: scenarioName(summary.scenario, mode) });
+/** Writes `reports/scenarios/<name>.json` for the mode (with provenance) and prints the summary table (and extra lines). */
+export async function recordScenario(
+  connection: NetworkConnection,
+  summary: ScenarioSummary,
+  mode: "replica" | "mainnet-fork",
+  extra: string[] = [],
+): Promise<string> {
+  const file = await writeScenario({ ...summary, scenario: scenarioName(summary.scenario, mode) }, { connection, mode, tool: "test:fork" });
   process.stdout.write(`${formatScenario(summary)}\n${extra.map((line) => `  ${line}\n`).join("")}      -> ${file}\n`);
   return file;
 }
 
-/** Asserts that the written summary has the scenarios' schema, the seed, and the policies in order. */
+/** Asserts that the written summary has the scenarios' schema, the seed, the policies in order, and its provenance. */
 export async function expectSummaryFile(file: string, seed: number, policies: readonly string[]): Promise<void> {
   const written = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-  expect(Object.keys(written).sort()).to.deep.equal(["policies", "scenario", "seed"]);
+  expect(Object.keys(written).sort()).to.deep.equal(["policies", "provenance", "scenario", "seed"]);
   expect(written.seed).to.equal(seed);
+  expect(written.provenance).to.include({ tool: "test:fork", seed });
+  expect((written.provenance as { chainId: number }).chainId).to.be.a("number");
   const entries = written.policies as Record<string, unknown>[];
   expect(entries.map((p) => p.policy)).to.deep.equal(policies);
   for (const p of entries) {

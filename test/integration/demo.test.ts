@@ -7,7 +7,7 @@ import { network } from "hardhat";
 
 import { type DemoResult, runDemo } from "../../scripts/lib/sim/demo.js";
 
-const ACCOUNTS = 20;
+const ACCOUNTS = 10;
 
 describe(`npm run demo (replica, Ballast with the real keeper, two baselines; ${ACCOUNTS} accounts)`, function () {
   let result: DemoResult;
@@ -36,8 +36,10 @@ describe(`npm run demo (replica, Ballast with the real keeper, two baselines; ${
   });
 
   it("writes summary.json, a self-contained report.html and a screenshot of it", async () => {
-    const summary = JSON.parse(await readFile(path.join(dir, "summary.json"), "utf8")) as Record<string, unknown>;
+    const { provenance, ...summary } = JSON.parse(await readFile(path.join(dir, "summary.json"), "utf8")) as Record<string, unknown>;
     expect(summary).to.deep.equal(JSON.parse(JSON.stringify(result.simulation.summary)));
+    expect(provenance).to.deep.include({ tool: "demo", mode: "replica", chainId: 31337, forkBlock: null, seed: 20_250_312 });
+    expect(provenance).to.have.property("parameters").that.deep.equals({ accounts: ACCOUNTS });
     const html = await readFile(path.join(dir, "report.html"), "utf8");
     expect(html)
       .to.contain("Ballast demo")

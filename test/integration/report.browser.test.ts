@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 
 import { Random } from "../../scripts/lib/random.js";
-import { BrowserUnavailableError, launchChromium } from "../../scripts/lib/report/browser.js";
+import { BrowserUnavailableError, chromiumSource, launchChromium } from "../../scripts/lib/report/browser.js";
 import { renderReport, writeReport } from "../../scripts/lib/report/render.js";
 import { loadReport, screenshotReport } from "../../scripts/lib/report/screenshot.js";
 import type { PolicyEvent, PolicySeries, PolicySummary, ReportData, SeriesPoint } from "../../scripts/lib/report/types.js";
@@ -271,7 +271,19 @@ describe("report in headless Chromium", function () {
     expect((await stat(png)).size).to.be.greaterThan(20_000);
   });
 
-  it("fails with an install hint, never skips, when Chromium is missing", async () => {
+  it("without CHROMIUM_PATH launches the Chromium that npm ci installed (@sparticuz/chromium), no apt package", async () => {
+    const env = { ...process.env };
+    delete env.CHROMIUM_PATH;
+    expect(chromiumSource(env)).to.deep.equal({ kind: "bundled" });
+    const own = await launchChromium(env);
+    try {
+      expect(own.version()).to.match(/^\d+\./);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("fails with a hint, never skips, when CHROMIUM_PATH names a missing Chromium", async () => {
     const env = { ...process.env, CHROMIUM_PATH: path.join(dir, "no-chromium") };
     let error: unknown;
     await launchChromium(env).catch((e: unknown) => (error = e));
@@ -279,7 +291,8 @@ describe("report in headless Chromium", function () {
     expect((error as Error).message)
       .to.contain("not found")
       .and.contain("no-chromium")
-      .and.contain("apt-get install -y chromium");
+      .and.contain("CHROMIUM_PATH")
+      .and.contain("npm ci");
 
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = env.CHROMIUM_PATH;

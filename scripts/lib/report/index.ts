@@ -2,4 +2,4 @@
 export * from "./types.js";
 export { renderReport, writeReport } from "./render.js";
 export { loadReport, screenshotReport } from "./screenshot.js";
-export { BrowserUnavailableError, chromiumExecutablePath, launchChromium } from "./browser.js";
+export { BrowserUnavailableError, chromiumSource, launchChromium } from "./browser.js";

@@ -3,6 +3,8 @@
  * seconds. The HTML embeds this object verbatim as JSON, so a reader can extract it again.
  */
 
+import type { Provenance } from "../provenance.js";
+
 /** The outcome of one policy over the whole path. */
 export interface PolicySummary {
   policy: string;
@@ -30,6 +32,8 @@ export interface Summary {
   policies: PolicySummary[];
   seed: number;
   params: Record<string, unknown>;
+  /** What produced the run (tool, commit, chain, inputs with their SHA-256, parameters): set by the tools that write it. */
+  provenance?: Provenance;
 }
 
 /** The state of one policy at one step. */

@@ -6,6 +6,7 @@ import { runCollateralFailure } from "./collateralFailure.js";
 import { runFlashLoanShocks } from "./flashLoan.js";
 import { runOptionsVolSpike } from "./optionsVolSpike.js";
 import { runMangoPump, runPhaseChange, runSequencerOutage, runStaleFeed } from "./oracleIncidents.js";
+import type { ScenarioName } from "./names.js";
 import type { ScenarioSummary } from "./summary.js";
 
 export interface ScenarioRunOptions {
@@ -16,7 +17,7 @@ export interface ScenarioRunOptions {
 }
 
 /** Every fork-suite scenario that `npm run scenario` can run, by name. */
-export const SCENARIOS: Record<string, (connection: NetworkConnection, options: ScenarioRunOptions) => Promise<ScenarioSummary>> = {
+export const SCENARIOS: Record<ScenarioName, (connection: NetworkConnection, options: ScenarioRunOptions) => Promise<ScenarioSummary>> = {
   cascade: async (connection, options) => (await runCascade(connection, options)).summary,
   "flash-loan-shocks": async (connection, options) => (await runFlashLoanShocks(connection, options)).summary,
   "oracle-mango-pump": async (connection, options) => (await runMangoPump(connection, options)).summary,

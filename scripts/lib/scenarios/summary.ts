@@ -1,9 +1,16 @@
 import path from "node:path";
 
+import type { NetworkConnection } from "hardhat/types/network";
+
+import type { EnvironmentMode } from "../environment.js";
 import { toJson, writeFileAtomic } from "../files.js";
+import { chainFacts, type Provenance, provenance } from "../provenance.js";
 import type { PolicySummary } from "../report/types.js";
 
-/** The one schema of every scenario summary (`reports/scenarios/<name>.json`). USD amounts as numbers. */
+/**
+ * The one schema of every scenario summary (`reports/scenarios/<name>.json`). USD amounts as numbers. The
+ * file also holds the run's `provenance`.
+ */
 export interface ScenarioSummary {
   scenario: string;
   seed: number;
@@ -20,10 +27,26 @@ export function scenarioPolicy(summary: PolicySummary): ScenarioSummary["policie
   return { policy, badDebt, liquidations, liquidatedNotional, deleverages, deleveragedNotional, maxPoolImpact };
 }
 
-/** Writes `reports/scenarios/<scenario>.json` atomically and returns its path. */
-export async function writeScenario(summary: ScenarioSummary, directory = SCENARIO_DIR): Promise<string> {
-  const file = path.join(directory, `${summary.scenario}.json`);
-  await writeFileAtomic(file, toJson(summary));
+/** Who wrote a scenario summary, on what chain, with what parameters (its provenance). */
+export interface ScenarioContext {
+  connection: NetworkConnection;
+  mode: EnvironmentMode;
+  /** `scenario` (the command) or `test:fork` (the suite). */
+  tool: string;
+  parameters?: Record<string, unknown>;
+  directory?: string;
+}
+
+/** Writes `<directory>/<scenario>.json` (default `reports/scenarios`) atomically, with provenance, and returns its path. */
+export async function writeScenario(summary: ScenarioSummary, context: ScenarioContext): Promise<string> {
+  const file = path.join(context.directory ?? SCENARIO_DIR, `${summary.scenario}.json`);
+  const record: Provenance = await provenance({
+    tool: context.tool,
+    ...(await chainFacts(context.connection, context.mode)),
+    seed: summary.seed,
+    parameters: context.parameters ?? {},
+  });
+  await writeFileAtomic(file, toJson({ ...summary, provenance: record }));
   return file;
 }
 

@@ -5,6 +5,8 @@ import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { toJson, writeFileAtomic } from "../files.js";
+import { DEMO_ACCOUNTS } from "./demoBook.js";
+import { chainFacts, provenance } from "../provenance.js";
 import { BrowserUnavailableError, screenshotReport, writeReport } from "../report/index.js";
 import { cascadeSystemOptions } from "../scenarios/cascade.js";
 import { startSimKeeper } from "./keeperRun.js";
@@ -16,7 +18,7 @@ import { type Simulation, simulate } from "./simulate.js";
 export const DEMO_DIR = "reports/demo";
 
 export interface DemoOptions {
-  /** Accounts in the book (default 60). */
+  /** Accounts in the book (default 24: the whole demo, compile included, fits in two minutes on 2 cores). */
   accounts?: number;
   seed?: number;
   /** Where summary.json, report.html and report.png go (default `reports/demo`). */
@@ -44,7 +46,7 @@ export interface DemoResult {
  */
 export async function runDemo(connection: NetworkConnection, options: DemoOptions = {}): Promise<DemoResult> {
   const seed = options.seed ?? 20_250_312;
-  const accounts = options.accounts ?? 60;
+  const accounts = options.accounts ?? DEMO_ACCOUNTS;
   const dir = options.dir ?? DEMO_DIR;
   const files = {
     summary: path.join(dir, "summary.json"),
@@ -76,8 +78,12 @@ export async function runDemo(connection: NetworkConnection, options: DemoOption
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
   });
   await rm(checkpoint, { force: true });
-  await writeReport(files.report, simulation.report);
-  await writeFileAtomic(files.summary, toJson(simulation.summary));
+  const summary = {
+    ...simulation.summary,
+    provenance: await provenance({ tool: "demo", ...(await chainFacts(connection, "replica")), seed, parameters: { accounts } }),
+  };
+  await writeReport(files.report, { ...simulation.report, summary });
+  await writeFileAtomic(files.summary, toJson(summary));
   const result: DemoResult = {
     simulation,
     files: { summary: files.summary, report: files.report },

@@ -121,6 +121,7 @@ export async function simulate(connection: NetworkConnection, options: Simulatio
     rounds: path.length,
     startPrice: system.environment.ethPrice,
     priceScale: scale,
+    chainStart: path[0]?.t ?? now,
     params: { keeper: options.keeper === undefined ? "inline sweep" : "keeper", engine: "evm", mining, market: await marketParams(system) },
   });
 }
@@ -133,6 +134,8 @@ export function assembleSimulation(input: {
   rounds: number;
   startPrice: number;
   priceScale: number;
+  /** The time of the path's first step on the engine's clock (the chain starts at the wall clock). */
+  chainStart: number;
   params: Record<string, unknown>;
 }): Simulation {
   const { options, results, leverage } = input;
@@ -155,7 +158,11 @@ export function assembleSimulation(input: {
       ...input.params,
     },
   };
-  const series: PolicySeries[] = ran.map((name) => results[name]!.series);
+  // The report's times are the path's own (a generated path's from SIM_EPOCH), not the chain's: the chain
+  // starts at the wall clock, and a rerun must write the same bytes.
+  const pathStart = options.replay.origin === "generated" ? SIM_EPOCH : (options.replay.rounds[0]?.t ?? SIM_EPOCH);
+  const shift = pathStart - input.chainStart;
+  const series: PolicySeries[] = ran.map((name) => retime(results[name]!.series, shift));
   const report: ReportData = {
     title: options.title ?? `Ballast simulation: ${options.replay.path.file}`,
     subtitle: `${options.accounts} accounts, seed ${options.seed}, ${input.rounds} oracle rounds, policies ${ran.join(", ")}`,
@@ -163,6 +170,17 @@ export function assembleSimulation(input: {
     series,
   };
   return { summary, report, results, leverage };
+}
+
+/** Where a generated path (which starts at 0) is placed on the report's time axis: 2025-01-01 00:00 UTC. */
+export const SIM_EPOCH = 1_735_689_600;
+
+function retime(series: PolicySeries, shift: number): PolicySeries {
+  return {
+    ...series,
+    points: series.points.map((p) => ({ ...p, t: p.t + shift })),
+    events: series.events.map((e) => ({ ...e, t: e.t + shift })),
+  };
 }
 
 /** The ETH market's Ballast parameters, as plain numbers (fractions and seconds). */

@@ -77,6 +77,7 @@ export async function simulateModel(options: ModelSimulationOptions): Promise<Si
     rounds: path.length,
     startPrice,
     priceScale: scale,
+    chainStart: path[0]?.t ?? market.start.time,
     params: { keeper: "inline sweep", engine: "model", mining: "phase", market: { ...market.config.params } },
   });
 }
