@@ -41,11 +41,8 @@ export async function benchCrashes(args: CrashesArgs): Promise<void> {
     const options = { replay, policies: ["ballast", "static", "tiered"] as const, accounts, seed, noSeries: true };
     let sim: Simulation;
     if (engine === "evm") {
-      const [{ inProcessChain, SIMULATION_CHAIN }, { simulate }] = await Promise.all([
-        import("../lib/chain.js"),
-        import("../lib/sim/simulate.js"),
-      ]);
-      const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+      const [{ simulationChain }, { simulate }] = await Promise.all([import("../lib/chain.js"), import("../lib/sim/simulate.js")]);
+      const chain = await simulationChain();
       const weth = params.baseCollateral === undefined ? {} : { collaterals: { weth: { baseHaircut: params.baseCollateral.baseHaircut } } };
       sim = await simulate(chain, { ...options, setup: { market, volatility: params.volatility, ...weth } });
       await chain.close();

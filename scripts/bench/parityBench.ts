@@ -5,7 +5,7 @@
  * relative difference of every figure and what exceeds `PARITY_TOLERANCE` (an error if anything does), and the
  * engines' wall and CPU times.
  */
-import { SIMULATION_CHAIN, inProcessChain } from "../lib/chain.js";
+import { simulationChain } from "../lib/chain.js";
 import { USDC_WETH } from "../lib/environment.js";
 import { readPricePath } from "../lib/prices.js";
 import { ModelMarket } from "../lib/sim/model/market.js";
@@ -28,7 +28,7 @@ export async function benchParity({ accounts }: { accounts: number }): Promise<v
     const profile = generateProfile({ kind: "concentrated", spotPrice: replay.rounds[0]!.price, ...USDC_WETH, fee: 500, tickSpacing: 10 });
     const options = { replay, policies: ["ballast", "static", "tiered"] as const, accounts, seed: 20_250_312 };
     let market: ModelMarket | undefined;
-    const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+    const chain = await simulationChain();
     const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const evm = await simulate(chain, {

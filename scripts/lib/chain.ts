@@ -1,5 +1,7 @@
 import hre from "hardhat";
 
+import { useDeterministicClock } from "./clock.js";
+
 /**
  * The simulator's chain settings (phase mining, `scripts/lib/sim/evm/world.ts`): the transactions of a phase are
  * mined one per block, all at the phase's time. With equal timestamps allowed, a transaction's gas estimate
@@ -19,3 +21,14 @@ export async function inProcessChain(network?: string, override?: typeof SIMULAT
 }
 
 export type Chain = Awaited<ReturnType<typeof inProcessChain>>;
+
+/**
+ * The simulator's chain: `SIMULATION_CHAIN` settings and the deterministic clock (phase mining times every step's
+ * blocks, the clock the rest: the deployment, the baselines' calibration), so that no block time comes from the
+ * wall clock and a rerun gives the same figures to the last digit.
+ */
+export async function simulationChain(): Promise<Chain> {
+  const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+  useDeterministicClock(chain);
+  return chain;
+}

@@ -3,7 +3,7 @@
  * parameters on the real contracts (`simulate`, Ballast alone, phase mining), each against the model engine
  * started from that chain's state, compared with the parity tolerances.
  */
-import { SIMULATION_CHAIN, inProcessChain } from "../chain.js";
+import { simulationChain } from "../chain.js";
 import { USDC_WETH } from "../environment.js";
 import { ModelMarket } from "../sim/model/market.js";
 import { simulateModel } from "../sim/model/simulate.js";
@@ -31,7 +31,7 @@ export async function verifyOnEvm(paths: readonly McPath[], candidate: Candidate
     const profile =
       options.profile ??
       generateProfile({ kind: "concentrated", spotPrice: replay.rounds[0]!.price, ...USDC_WETH, fee: 500, tickSpacing: 10 });
-    const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+    const chain = await simulationChain();
     let market: ModelMarket | undefined;
     const common = { replay, policies: ["ballast"] as const, accounts: options.accounts, seed: options.seed };
     let evm;

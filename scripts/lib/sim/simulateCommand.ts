@@ -73,9 +73,8 @@ export async function runSimulateCommand(args: SimulateArgs): Promise<void> {
     result = await simulateModel({ ...common, ...(params === undefined ? {} : { config: defaultModelConfig(params) }) });
     chainFacts = { mode: "none" };
   } else {
-    // Phase mining (scripts/lib/sim/evm/world.ts) sets every block's time: the chain's clock never reads the wall clock.
-    const [{ inProcessChain, SIMULATION_CHAIN }, { simulate }] = await Promise.all([import("../chain.js"), import("./simulate.js")]);
-    const chain = await inProcessChain(undefined, SIMULATION_CHAIN);
+    const [{ simulationChain }, { simulate }] = await Promise.all([import("../chain.js"), import("./simulate.js")]);
+    const chain = await simulationChain();
     try {
       const setup =
         params === undefined
