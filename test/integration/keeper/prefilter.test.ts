@@ -141,7 +141,8 @@ describe("keeper prefilter (the shared model of the account rule, scripts/lib/ru
     const { keeper } = await h.start(system, { scanMode: "prefilter", sweepPerBlock: 0 });
     const done = outcomes(keeper);
     const from = await h.ethers.provider.getBlockNumber();
-    await until(() => keeper.lastBlock() >= from, "the keeper to catch up");
+    // 300 accounts to discover and sweep: a liveness bound generous for a loaded 2-core machine, not a speed claim.
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up", 90_000);
     expect((await keeper.metrics.accountsScanned.get()).values[0]!.value).to.equal(0);
     await h.volatilitySpike(system);
     await until(() => done.filter((o) => o.status === "confirmed").length === 2, "two deleverages");
@@ -187,7 +188,8 @@ describe("keeper prefilter (the shared model of the account rule, scripts/lib/ru
       logChunkBlocks: 10_000,
     });
     const from = await h.ethers.provider.getBlockNumber();
-    await until(() => keeper.lastBlock() >= from, "the keeper to catch up");
+    // 300 accounts to discover and sweep: a liveness bound generous for a loaded 2-core machine, not a speed claim.
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up", 90_000);
     expect(keeper.accounts()).to.have.length(300);
     // The same engine, but one account in four at 30x: every snapshot changes, and no log says so.
     const leveraged = await h.ethers.deployContract("SyntheticMarginEngine", [
