@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
+import {GasGuard} from "./libraries/GasGuard.sol";
 import {RiskMath} from "./libraries/RiskMath.sol";
 import {VolatilityMath} from "./libraries/VolatilityMath.sol";
 
@@ -196,9 +197,12 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         AggregatorV3Interface proxy,
         uint80 roundId
     ) private view returns (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn) {
+        uint256 gasBefore = gasleft();
         try proxy.getRoundData(roundId) returns (uint80, int256 a, uint256, uint256 u, uint80 air) {
             return (u != 0, a, u, air);
         } catch {
+            // A round read as missing for lack of gas would be skipped for good: revert instead.
+            GasGuard.requireNotStarved(address(proxy), gasBefore);
             return (false, 0, 0, 0);
         }
     }
@@ -206,10 +210,12 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     /// @dev Reads the implied-volatility feed; invalid when it reverts, is non-positive, from the future or
     /// older than `maxAge`.
     function _readImplied(AggregatorV3Interface implied, uint256 maxAge) private view returns (bool, uint256) {
+        uint256 gasBefore = gasleft();
         try implied.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
             if (answer <= 0 || updatedAt > block.timestamp || updatedAt + maxAge < block.timestamp) return (false, 0);
             return (true, uint256(answer));
         } catch {
+            GasGuard.requireNotStarved(address(implied), gasBefore);
             return (false, 0);
         }
     }

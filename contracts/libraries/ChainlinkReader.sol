@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
+import {GasGuard} from "./GasGuard.sol";
 
 /// @title ChainlinkReader
 /// @notice Reads a Chainlink feed and classifies what is wrong with its latest round (RISK-MODEL.md section 6).
@@ -11,7 +12,8 @@ import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 /// - `Positive`: the answer is positive (enough to execute a reduction at some price);
 /// - `Fresh`: `updatedAt <= now` and `now - updatedAt <= maxAge` (deleverage);
 /// - `Strict`: `answeredInRound >= roundId` (risk-increasing actions).
-/// A reverting feed is reported, never propagated, so callers decide whether to fail closed or report.
+/// A reverting feed is reported, never propagated, so callers decide whether to fail closed or report; a read
+/// starved of gas by the caller reverts (`GasGuard`).
 library ChainlinkReader {
     enum Level {
         Positive,
@@ -34,6 +36,7 @@ library ChainlinkReader {
 
     /// @notice The latest round of `feed`, checked at `level` with `maxAge` seconds of staleness allowed.
     function read(AggregatorV3Interface feed, uint256 maxAge, Level level) internal view returns (Reading memory r) {
+        uint256 gasBefore = gasleft();
         try feed.latestRoundData() returns (
             uint80 roundId,
             int256 value,
@@ -63,6 +66,7 @@ library ChainlinkReader {
             }
             r.ok = true;
         } catch {
+            GasGuard.requireNotStarved(address(feed), gasBefore);
             r.fault = IRiskTypes.PriceFault.Reverted;
         }
     }

@@ -5,6 +5,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
 
 import {DepthMath} from "./DepthMath.sol";
+import {GasGuard} from "./GasGuard.sol";
 
 /// @title PoolReader
 /// @notice Reads a Uniswap V3 pool for depth: time-weighted values from `observe`, and a bounded walk over
@@ -34,6 +35,7 @@ library PoolReader {
     ) internal view returns (bool ok, int24 meanTick, uint256 meanLiquidity) {
         uint32[] memory ago = new uint32[](2);
         ago[0] = window;
+        uint256 gasBefore = gasleft();
         try pool.observe(ago) returns (int56[] memory ticks, uint160[] memory secondsPerLiquidity) {
             int56 delta = ticks[1] - ticks[0];
             int56 span = int56(uint56(window));
@@ -43,6 +45,7 @@ library PoolReader {
             meanLiquidity = perLiquidity == 0 ? 0 : Math.mulDiv(uint256(window) << 128, 1, perLiquidity);
             ok = true;
         } catch {
+            GasGuard.requireNotStarved(address(pool), gasBefore);
             ok = false;
         }
     }

@@ -9,6 +9,7 @@ import {IRiskErrors} from "../interfaces/IRiskErrors.sol";
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
 import {DepthMath} from "../libraries/DepthMath.sol";
+import {GasGuard} from "../libraries/GasGuard.sol";
 import {PoolReader} from "../libraries/PoolReader.sol";
 import {RiskMath} from "../libraries/RiskMath.sol";
 import {Checks, Context} from "./EvaluationTypes.sol";
@@ -155,6 +156,7 @@ library PriceLogic {
     function checkSequencer(RiskState storage s) internal view {
         address feed = s.sequencerFeed;
         if (feed == address(0)) return;
+        uint256 gasBefore = gasleft();
         try AggregatorV3Interface(feed).latestRoundData() returns (
             uint80,
             int256 answer,
@@ -166,6 +168,7 @@ library PriceLogic {
             uint256 graceEndsAt = startedAt + s.sequencerGrace;
             if (block.timestamp < graceEndsAt) revert IRiskErrors.SequencerGracePeriod(graceEndsAt);
         } catch {
+            GasGuard.requireNotStarved(feed, gasBefore);
             revert IRiskErrors.SequencerDown();
         }
     }
