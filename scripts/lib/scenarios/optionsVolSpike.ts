@@ -125,8 +125,12 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
       await depositCollateral(connection, system.environment, await marginEngine.getAddress(), writer, { usdc: equities[i]! });
       const units = await straddleUnits(policy, system, optionsEngine, writer.address, call, put, equities[i]!, startPrice);
       const u = wad(units);
-      await (await optionsEngine.connect(writer).trade(put, -u)).wait();
-      await (await optionsEngine.connect(writer).trade(call, -u)).wait();
+      // A wallet sends its estimate as the limit; the trade's gas moves with the block time (the Black–Scholes
+      // series), so the writers add a margin as wallets do.
+      for (const series of [put, call]) {
+        const gasLimit = ((await optionsEngine.connect(writer).trade.estimateGas(series, -u)) * 5n) / 4n;
+        await (await optionsEngine.connect(writer).trade(series, -u, { gasLimit })).wait();
+      }
       if (policy === "ballast") await (await marginEngine.connect(writer).approveHedger(keeperAddress, true)).wait();
       written.push(units);
       const equity = Number((await marginEngine.margin(writer.address)).equity) / 1e18;
@@ -149,7 +153,10 @@ export async function runOptionsVolSpike(connection: NetworkConnection, options:
     try {
       await keeper?.act();
       for (const [step, point] of prices.entries()) {
-        await networkHelpers.time.increaseTo(point.t);
+        // Blocks without a set time take the wall clock: on a loaded machine a step's transactions can run past the
+        // next round's time, which then lands right after them instead.
+        const latest = (await ethers.provider.getBlock("latest"))!.timestamp;
+        await networkHelpers.time.increaseTo(Math.max(point.t, latest + 1));
         await system.movePool(point.price);
         await setPrice(system.feeds.eth, point.price);
         await setPrice(system.feeds.usdc, 1);
