@@ -9,7 +9,7 @@
  */
 import { runCli } from "./lib/cli.js";
 import { loadConfig, usage } from "./keeper/config.js";
-import { startKeeper } from "./keeper/keeper.js";
+import { startKeeper, stopOnSignals } from "./keeper/keeper.js";
 import { createLogger } from "./keeper/logger.js";
 
 await runCli(async () => {
@@ -20,11 +20,8 @@ await runCli(async () => {
   }
   const logger = createLogger({ level: config.logLevel, secrets: [privateKey] });
   const keeper = await startKeeper(config, { ...(privateKey === undefined ? {} : { privateKey }), logger, defaultMetrics: true });
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, "signal received");
-    void keeper.stop().catch(() => undefined);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const onSignal = stopOnSignals(keeper, logger);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   await keeper.done;
 }, usage());
