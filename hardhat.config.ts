@@ -56,6 +56,9 @@ export default defineConfig({
   typechain: { outDir: "typechain-types" },
   networks: {
     hardhat: { type: "edr-simulated", chainType: "l1", hardfork: "osaka" },
+    // A separate local node (anvil, a Hardhat node): `npm run deploy:local`, the keeper's end-to-end tests
+    // (test/e2e, which override the URL with the port of the node they start). Its signers are the node's own.
+    local: { type: "http", chainType: "l1", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545", accounts: "remote" },
     // The fork suite's opt-in mode (test/fork): only connected to when MAINNET_RPC_URL is set.
     mainnetFork: {
       type: "edr-simulated",

@@ -397,6 +397,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       try {
         const head = await heads.next(processed - 1, stopLoop.signal);
         const outcomes = await tick(head);
+        await tx.sendsDone();
         logger.info({ block: processed, submitted: outcomes.length }, "--once: block processed; waiting for what it sent");
       } catch (error) {
         if (!(stopLoop.signal.aborted || error instanceof AbortedError)) fatal = error;

@@ -194,6 +194,8 @@ export class TxManager {
   private readonly confirming = new Set<string>();
   /** Jobs whose first transaction was broadcast (cleared by the pipeline that reads it). */
   private readonly broadcast = new Set<string>();
+  /** Batches still simulating or sending. */
+  private readonly pipelines = new Set<Promise<void>>();
   private readonly slots: Semaphore;
   private nonceLock: Promise<void> = Promise.resolve();
   private nextNonce: number | undefined;
@@ -270,8 +272,15 @@ export class TxManager {
       accepted.push({ job, resolve, promise });
       outcomes.push(promise);
     }
-    void this.pipeline(accepted, simulationConcurrency);
+    const pipeline = this.pipeline(accepted, simulationConcurrency);
+    this.pipelines.add(pipeline);
+    void pipeline.finally(() => this.pipelines.delete(pipeline));
     return outcomes;
+  }
+
+  /** Settles once every batch submitted so far has been simulated and sent (or not sent): nothing more will be broadcast. */
+  async sendsDone(): Promise<void> {
+    await Promise.allSettled([...this.pipelines]);
   }
 
   submit(job: TxJob): Promise<TxOutcome> {

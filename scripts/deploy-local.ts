@@ -1,0 +1,69 @@
+/**
+ * `npm run deploy:local -- [--rpc http://127.0.0.1:8545] [--out deployments.json] [--quiet]`
+ *
+ * Deploys the demo system (the mainnet replica: real Uniswap V3 pool and Chainlink proxy bytecode at their
+ * mainnet addresses; Ballast, the reference engine and the lens through the project's Ignition module) on a
+ * separate local node (anvil, a Hardhat node) through the `local` network of hardhat.config.ts, and prints
+ * (and writes with `--out`) the addresses a keeper needs:
+ * `{"chainId", "rpc", "module", "lens", "engine", "volatilityOracle", "ethUsdFeed", "usdcUsdFeed", "pool", "deploymentId", "block"}`.
+ *
+ * Ignition keeps a record per deployment under `deploy/deployments/<deploymentId>` (git-ignored). The id is
+ * `local-<chain id>-<first bytes of the genesis hash>`: a restarted dev node (a new genesis) gets a fresh
+ * deployment instead of failing on the old record, and running the script twice against the same node
+ * finds its record and deploys nothing new.
+ */
+import hre from "hardhat";
+import { z } from "zod";
+
+import { parseCli, runCli } from "./lib/cli.js";
+import { toJson, writeFileAtomic } from "./lib/files.js";
+import { deploySystem } from "./lib/system.js";
+
+const USAGE = "usage: npm run deploy:local -- [--rpc http://127.0.0.1:8545] [--out deployments.json] [--quiet]";
+
+const Args = z.object({
+  rpc: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "expected an http(s):// URL")
+    .default(process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545"),
+  out: z.string().min(1).optional(),
+  quiet: z.boolean().default(false),
+});
+
+/** Deploys the system on the node at `rpc` and returns what a keeper needs. */
+export async function deployLocal(rpc: string) {
+  const connection = await hre.network.connect({ network: "local", override: { url: rpc } });
+  try {
+    const { ethers } = connection;
+    const chainId = (await ethers.provider.getNetwork()).chainId;
+    const genesis = await ethers.provider.getBlock(0);
+    if (genesis?.hash == null) throw new Error(`${rpc}: no genesis block`);
+    const deploymentId = `local-${chainId}-${genesis.hash.slice(2, 10)}`;
+    const system = await deploySystem(connection, { deploymentId });
+    return {
+      chainId: Number(chainId),
+      rpc,
+      module: await system.ballast.riskModule.getAddress(),
+      lens: await system.ballast.riskLens.getAddress(),
+      engine: await system.ballast.engine.getAddress(),
+      volatilityOracle: await system.ballast.volatilityOracle.getAddress(),
+      ethUsdFeed: system.feeds.eth.address,
+      usdcUsdFeed: system.feeds.usdc.address,
+      pool: await system.pool.getAddress(),
+      deploymentId,
+      block: await ethers.provider.getBlockNumber(),
+    };
+  } finally {
+    await connection.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runCli(async () => {
+    const args = parseCli(process.argv.slice(2), { rpc: { type: "string" }, out: { type: "string" }, quiet: { type: "boolean" } }, Args);
+    if (!args.quiet) process.stderr.write(`deploy:local: deploying the demo system on ${args.rpc}...\n`);
+    const deployed = await deployLocal(args.rpc);
+    if (args.out !== undefined) await writeFileAtomic(args.out, toJson(deployed));
+    process.stdout.write(toJson(deployed));
+  }, USAGE);
+}
