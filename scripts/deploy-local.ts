@@ -17,7 +17,7 @@ import { z } from "zod";
 
 import { parseCli, runCli } from "./lib/cli.js";
 import { toJson, writeFileAtomic } from "./lib/files.js";
-import { deploySystem } from "./lib/system.js";
+import { type Connection, deploySystem } from "./lib/system.js";
 
 const USAGE = "usage: npm run deploy:local -- [--rpc http://127.0.0.1:8545] [--out deployments.json] [--quiet]";
 
@@ -30,15 +30,27 @@ const Args = z.object({
   quiet: z.boolean().default(false),
 });
 
+/** Ignition's deployment id for the node behind `connection`: one per node instance (chain id and genesis). */
+export async function localDeploymentId(connection: Connection): Promise<string> {
+  const { ethers } = connection;
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const genesis = await ethers.provider.getBlock(0);
+  if (genesis?.hash == null) throw new Error("the node has no genesis block");
+  return `local-${chainId}-${genesis.hash.slice(2, 10)}`;
+}
+
+/** A connection to the local node at `rpc` (the `local` network of hardhat.config.ts, its URL overridden). */
+export function connectLocal(rpc: string): Promise<Connection> {
+  return hre.network.create({ network: "local", override: { url: rpc } });
+}
+
 /** Deploys the system on the node at `rpc` and returns what a keeper needs. */
 export async function deployLocal(rpc: string) {
-  const connection = await hre.network.connect({ network: "local", override: { url: rpc } });
+  const connection = await connectLocal(rpc);
   try {
     const { ethers } = connection;
     const chainId = (await ethers.provider.getNetwork()).chainId;
-    const genesis = await ethers.provider.getBlock(0);
-    if (genesis?.hash == null) throw new Error(`${rpc}: no genesis block`);
-    const deploymentId = `local-${chainId}-${genesis.hash.slice(2, 10)}`;
+    const deploymentId = await localDeploymentId(connection);
     const system = await deploySystem(connection, { deploymentId });
     return {
       chainId: Number(chainId),

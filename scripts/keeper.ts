@@ -9,7 +9,7 @@
  */
 import { runCli } from "./lib/cli.js";
 import { loadConfig, usage } from "./keeper/config.js";
-import { startKeeper, stopOnSignals } from "./keeper/keeper.js";
+import { startKeeper, stopOnSignals, watchParent } from "./keeper/keeper.js";
 import { createLogger } from "./keeper/logger.js";
 
 await runCli(async () => {
@@ -23,5 +23,8 @@ await runCli(async () => {
   const onSignal = stopOnSignals(keeper, logger);
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-  await keeper.done;
+  // Under `npm run keeper`, a wrapper between npm and the keeper (a shell) may die of a signal without
+  // passing it on: when the parent goes away, stop as if told to (never left running orphaned).
+  const watchdog = process.env.npm_lifecycle_event === undefined ? undefined : watchParent(() => onSignal("SIGTERM"));
+  await keeper.done.finally(() => clearInterval(watchdog));
 }, usage());

@@ -483,6 +483,18 @@ export function stopOnSignals(keeper: Keeper, logger: Logger): (signal: NodeJS.S
   };
 }
 
+/** Calls `onExit` once the process's parent has gone (the process was re-parented), checking every second. */
+export function watchParent(onExit: () => void): NodeJS.Timeout {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onExit();
+  }, 1_000);
+  timer.unref();
+  return timer;
+}
+
 interface TaskDeps {
   provider: Provider;
   rpc: Rpc;

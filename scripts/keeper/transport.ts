@@ -174,7 +174,7 @@ export class WsTransport implements Transport {
   constructor(
     private readonly url: string,
     private readonly events: WsEvents = {},
-    private readonly reconnect = { baseDelayMs: 250, maxDelayMs: 5_000 },
+    private readonly reconnect = { baseDelayMs: 250, maxDelayMs: 5_000, connectTimeoutMs: 5_000 },
   ) {
     this.label = redactUrl(url);
     if (typeof globalThis.WebSocket !== "function") {
@@ -221,7 +221,21 @@ export class WsTransport implements Transport {
       return;
     }
     this.socket = socket;
+    // A handshake can hang (a node that accepts the connection but does not answer, e.g. while restarting):
+    // give up on it after a while and try again.
+    const handshake = setTimeout(() => {
+      if (this.socket !== socket || socket.readyState !== 0) return;
+      socket.onopen = socket.onclose = socket.onmessage = null;
+      this.socket = undefined;
+      try {
+        socket.close();
+      } catch {
+        /* never opened */
+      }
+      this.scheduleReconnect("handshake timed out");
+    }, this.reconnect.connectTimeoutMs);
     socket.onopen = () => {
+      clearTimeout(handshake);
       const reconnect = this.everOpened;
       this.everOpened = true;
       this.failures = 0;
@@ -233,6 +247,7 @@ export class WsTransport implements Transport {
     // An error is always followed by close; listening here keeps it from being unhandled.
     socket.onerror = () => undefined;
     socket.onclose = (event: { code: number; reason: string }) => {
+      clearTimeout(handshake);
       if (this.socket !== socket) return;
       this.socket = undefined;
       const reason = `socket closed (${event.code}${event.reason ? ` ${event.reason}` : ""})`;
