@@ -10,6 +10,7 @@ import { z } from "zod";
 import { inProcessChain } from "./lib/chain.js";
 import { intFlag, parseCli, runCli } from "./lib/cli.js";
 import { forkRequested, mainnetForkEnvironment } from "./lib/environment.js";
+import { checkMainnetFork } from "./lib/forkCheck.js";
 import { UsageError } from "./lib/errors.js";
 import { Progress } from "./lib/progress.js";
 import { SCENARIOS } from "./lib/scenarios/registry.js";
@@ -30,6 +31,7 @@ await runCli(async () => {
     throw new UsageError(`unknown scenario ${JSON.stringify(name ?? "")}: one of ${names.join(", ")}`);
   const args = parseCli(rest, { seed: { type: "string" }, accounts: { type: "string" }, mode: { type: "string" } }, Args);
   if (args.mode === "mainnet-fork" && !forkRequested()) throw new UsageError("--mode mainnet-fork needs MAINNET_RPC_URL");
+  if (args.mode === "mainnet-fork") await checkMainnetFork();
   const chain = await inProcessChain(args.mode === "replica" ? undefined : "mainnetFork");
   const environment = args.mode === "replica" ? undefined : await mainnetForkEnvironment(chain);
   const bars = new Map<string, Progress>();
