@@ -99,6 +99,8 @@ export interface Keeper {
   markets(): readonly bigint[];
   /** Last block processed. */
   lastBlock(): number;
+  /** Settles once everything submitted so far has been simulated and sent (or not sent). */
+  sendsDone(): Promise<void>;
   health(): HealthReport;
 }
 
@@ -461,6 +463,7 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     accounts: () => discovery.accounts,
     markets: () => [...discovery.markets],
     lastBlock: () => processed,
+    sendsDone: () => tx.sendsDone(),
     health,
   };
 }
