@@ -272,7 +272,7 @@ export const FIELDS = {
   healthMaxAgeSeconds: {
     kind: "number",
     placeholder: "<s>",
-    help: "/health fails when no block was processed for this long (default 120)",
+    help: "/health fails (503) when the head cannot be read, or a newer head waits unprocessed, this long (default 120)",
     schema: num(1, 86_400).default(120),
   },
   shardIndex: {
