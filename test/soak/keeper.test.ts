@@ -6,7 +6,7 @@
  * branch), nonce conflicts (another process spending the keeper's nonce), gas spikes (a base fee fifty
  * times higher for a block), and a racing keeper on the same accounts.
  *
- * Cycles of 40 blocks: a day passes (calm rounds, the volatility decays, caps grow back), traders re-lever
+ * Cycles of 40 blocks: five days pass (calm rounds, the volatility decays, caps grow back), traders re-lever
  * to 85 % of their cap, then a volatility spike (violent rounds, not poked: the keeper pokes) puts them
  * over cap. Everything is judged at the end on the canonical chain, block by block: an account is in
  * breach at block n when the module reports it over cap there (with the rounds not yet folded applied, as
@@ -68,7 +68,7 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
         checkpointIntervalSeconds: 5,
         logLevel: "info",
       });
-      const racer = await h.start(system, { rpc: h.bridge.url, pollIntervalMs: 400, cooldownSeconds: 0, logLevel: "warn" });
+      const racer = await h.start(system, { rpc: h.bridge.url, pollIntervalMs: 1_500, cooldownSeconds: 0, logLevel: "warn" });
       const stolen = new Wallet(measured.key, ethers.provider);
 
       await h.setAutomine(false);
@@ -97,8 +97,9 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
       while (mined < BLOCKS) {
         const phase = mined % CYCLE;
         if (phase === 0) {
-          // A calm day: time passes, fresh rounds at the same price (the keeper pokes and refreshes depth).
-          timestamp += 86_400;
+          // Calm days: time passes, fresh rounds at the same price (the keeper pokes and refreshes depth); the
+          // volatility decays (its slow memory is one day) and caps grow back.
+          timestamp += 5 * 86_400;
           const price = Number(await system.feeds.eth.aggregator.latestAnswer()) / 1e8;
           send(system.feeds.eth.aggregator.transmit(answer(price), timestamp + BLOCK_SECONDS - 1, { gasLimit: 300_000 }));
           send(system.feeds.usdc.aggregator.transmit(answer(1), timestamp + BLOCK_SECONDS - 1, { gasLimit: 300_000 }));
@@ -110,9 +111,14 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
               const target = (risk.cap * 85n) / 100n;
               if (risk.notional >= target || risk.price === 0n) continue;
               const delta = ((target - risk.notional) * 10n ** 18n) / risk.price;
-              send(system.ballast.engine.connect(trader).trade(ETH_MARKET, delta, { gasLimit: 3_000_000 }));
-            } catch {
-              /* not now */
+              const trade = system.ballast.engine.connect(trader).getFunction("trade");
+              await trade.staticCall(ETH_MARKET, delta);
+              send(trade(ETH_MARKET, delta, { gasLimit: 3_000_000 }));
+              count("relever");
+            } catch (error) {
+              const data = revertData(error);
+              const reason = data === undefined ? "error" : (moduleInterface.parseError(data)?.name ?? data.slice(0, 10));
+              count(`relever-refused:${reason}`);
             }
           }
         } else if (phase === 10) {
@@ -126,6 +132,13 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
               times,
               { gasLimit: 2_000_000 },
             ),
+          );
+        }
+        if (process.env.SOAK_DEBUG && (phase === 5 || phase === 9 || phase === 12)) {
+          const statuses = await system.ballast.riskLens.statusBatch(module, accounts);
+          const sigma = await system.ballast.volatilityOracle.getVolatility(system.feeds.eth.address);
+          console.log(
+            `      cycle ${Math.floor(mined / CYCLE)} phase ${phase}: sigma ${Number(sigma[0]) / 1e18} stale ${sigma[1]} ratios ${statuses.map((x) => (Number(x.status.ratio) / 1e18).toFixed(2)).join(" ")}`,
           );
         }
         // Faults, one-shot, at random.
