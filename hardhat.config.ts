@@ -4,6 +4,8 @@ import path from "node:path";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { DEFAULT_FORK_BLOCK } from "./scripts/lib/forkCheck.js";
+
 // No solc binary can be downloaded on the machines that build Ballast, so both compilers are the
 // WebAssembly builds shipped in npm packages (solcjs), loaded through the compiler `path`.
 const require = createRequire(import.meta.url);
@@ -18,7 +20,7 @@ export const INVARIANT_DEPTH = 40;
  * The block the opt-in mainnet fork starts at (override with FORK_BLOCK): pinned so that runs are
  * reproducible and an RPC provider's fork cache can serve them.
  */
-export const DEFAULT_FORK_BLOCK = 21_500_000;
+export { DEFAULT_FORK_BLOCK };
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
@@ -62,12 +64,20 @@ export default defineConfig({
   typechain: { outDir: "typechain-types" },
   networks: {
     hardhat: { type: "edr-simulated", chainType: "l1", hardfork: "osaka" },
+    // A separate local node (anvil, a Hardhat node): `npm run deploy:local`, the keeper's end-to-end tests
+    // (test/e2e, which override the URL with the port of the node they start). Its signers are the node's own.
+    local: { type: "http", chainType: "l1", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545", accounts: "remote" },
     // The fork suite's opt-in mode (test/fork): only connected to when MAINNET_RPC_URL is set.
     mainnetFork: {
       type: "edr-simulated",
       chainType: "l1",
       hardfork: "osaka",
-      forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: Number(process.env.FORK_BLOCK ?? DEFAULT_FORK_BLOCK) },
+      // A FORK_BLOCK that is not a number is rejected, naming it, before anything forks
+      // (scripts/lib/forkCheck.ts); here it must not break loading the configuration.
+      forking: {
+        url: configVariable("MAINNET_RPC_URL"),
+        blockNumber: /^\d+$/.test(process.env.FORK_BLOCK?.trim() ?? "") ? Number(process.env.FORK_BLOCK) : DEFAULT_FORK_BLOCK,
+      },
     },
   },
 });

@@ -3,6 +3,7 @@ import type { Command } from "../lib/cli.js";
 import { benchGasCommand } from "./benchGas.js";
 import { benchKeeperCommand } from "./benchKeeper.js";
 import { demoCommand } from "./demo.js";
+import { deployLocalCommand } from "./deployLocal.js";
 import { depthCommand } from "./depth.js";
 import { lintSpecCommand } from "./lintSpec.js";
 import { scenarioCommand } from "./scenario.js";
@@ -20,4 +21,5 @@ export const COMMANDS: readonly { command: Command; entry: string }[] = [
   { command: benchKeeperCommand as unknown as Command, entry: "scripts/bench/keeper.ts" },
   { command: testCommand as unknown as Command, entry: "scripts/test.ts" },
   { command: lintSpecCommand as unknown as Command, entry: "scripts/lint-spec.ts" },
+  { command: deployLocalCommand as unknown as Command, entry: "scripts/deploy-local.ts" },
 ];

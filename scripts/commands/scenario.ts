@@ -31,6 +31,8 @@ export const scenarioCommand = defineCommand({
         import("../lib/scenarios/summary.js"),
       ]);
     if (args.mode === "mainnet-fork" && !forkRequested()) throw new UsageError("--mode mainnet-fork needs MAINNET_RPC_URL");
+    // The fork's pre-flight: MAINNET_RPC_URL answers and FORK_BLOCK is a block number, named if not.
+    if (args.mode === "mainnet-fork") await (await import("../lib/forkCheck.js")).checkMainnetFork();
     const chain = await inProcessChain(args.mode === "replica" ? undefined : "mainnetFork");
     const environment = args.mode === "replica" ? undefined : await mainnetForkEnvironment(chain);
     const bars = new Map<string, InstanceType<typeof Progress>>();
