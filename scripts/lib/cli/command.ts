@@ -5,7 +5,7 @@
  * - unknown flags get a "did you mean"; numbers are validated with the flag named; a negative number is a
  *   value (`--accounts -3` is "expected a whole number from 1 to 1000, got "-3"", not a parser puzzle);
  * - one error style: `error: ...` on stderr; exit 2 for usage, 1 for bad input or a failed run;
- * - a command that needs compiled artifacts builds them before it runs.
+ * - a command that needs compiled artifacts builds them before it runs (after its `preflight` checks).
  */
 import { parseArgs } from "node:util";
 
@@ -42,6 +42,11 @@ export interface Command<F extends Flags = Flags> {
   examples: readonly string[];
   /** Compile the contracts (and generate the TypeChain types) before `run`. */
   needsBuild: boolean;
+  /**
+   * Checks of the environment that need no artifacts (e.g. that the mainnet fork's RPC answers), run after
+   * the flags are validated and before the build, so that a bad setting fails in seconds without compiling.
+   */
+  preflight?: (args: ArgsOf<F>, positional: string | undefined) => Promise<void>;
   run(args: ArgsOf<F>, positional: string | undefined): Promise<void>;
 }
 
@@ -139,6 +144,7 @@ export async function runCommand<F extends Flags>(command: Command<F>, argv: rea
       io.stdout(`${await toolVersion(command.name)}\n`);
       return 0;
     }
+    await command.preflight?.(parsed.args, parsed.positional);
     if (command.needsBuild) {
       const { ensureBuilt } = await import("../build.js");
       await ensureBuilt((line) => io.stderr(line));
