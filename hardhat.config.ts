@@ -6,6 +6,8 @@ import { configVariable, defineConfig, overrideTask } from "hardhat/config";
 
 import { invariantReport, suitesOf } from "./scripts/tools/invariantReport.js";
 
+import { DEFAULT_FORK_BLOCK } from "./scripts/lib/forkCheck.js";
+
 // No solc binary can be downloaded on the machines that build Ballast, so both compilers are the
 // WebAssembly builds shipped in npm packages (solcjs), loaded through the compiler `path`.
 const require = createRequire(import.meta.url);
@@ -24,7 +26,7 @@ export const INVARIANT_DEPTH = Number(process.env.INVARIANT_DEPTH ?? 320);
  * The block the opt-in mainnet fork starts at (override with FORK_BLOCK): pinned so that runs are
  * reproducible and an RPC provider's fork cache can serve them.
  */
-export const DEFAULT_FORK_BLOCK = 21_500_000;
+export { DEFAULT_FORK_BLOCK };
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
@@ -94,12 +96,20 @@ export default defineConfig({
     // limit; gas used (what the benchmarks and the snapshot measure) is read from receipts, never from limits.
     // (`default` is the network `network.create()` and every command use; `hardhat` is an alias of no effect here.)
     default: { type: "edr-simulated", chainType: "l1", hardfork: "osaka", gasMultiplier: 1.25 },
+    // A separate local node (anvil, a Hardhat node): `npm run deploy:local`, the keeper's end-to-end tests
+    // (test/e2e, which override the URL with the port of the node they start). Its signers are the node's own.
+    local: { type: "http", chainType: "l1", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545", accounts: "remote" },
     // The fork suite's opt-in mode (test/fork): only connected to when MAINNET_RPC_URL is set.
     mainnetFork: {
       type: "edr-simulated",
       chainType: "l1",
       hardfork: "osaka",
-      forking: { url: configVariable("MAINNET_RPC_URL"), blockNumber: Number(process.env.FORK_BLOCK ?? DEFAULT_FORK_BLOCK) },
+      // A FORK_BLOCK that is not a number is rejected, naming it, before anything forks
+      // (scripts/lib/forkCheck.ts); here it must not break loading the configuration.
+      forking: {
+        url: configVariable("MAINNET_RPC_URL"),
+        blockNumber: /^\d+$/.test(process.env.FORK_BLOCK?.trim() ?? "") ? Number(process.env.FORK_BLOCK) : DEFAULT_FORK_BLOCK,
+      },
     },
   },
 });

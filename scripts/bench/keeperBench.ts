@@ -12,7 +12,8 @@
  *   Chainlink proxies, Uniswap V3 pool and lens evaluating them are the real contracts. Each measurement runs
  *   in its own process, so `peakMemoryMB` is the keeper process's peak resident memory alone.
  * - Reaction: blocks from the block holding new Chainlink rounds that put accounts over cap (1 s interval
- *   mining) to the block mining their deleverage, with the keeper poking the volatility oracle in between.
+ *   mining) to the block mining their deleverage; the keeper's poke of the volatility oracle goes in the same
+ *   block, right before the deleverages (docs/KEEPER.md, "Reaction").
  *
  * A benchmark measures and reports; it asserts nothing about time.
  */
@@ -125,7 +126,7 @@ async function measureReaction(system: System, url: string) {
       roundsBlock,
       deleverageBlocks: blocks,
       blockTimeSeconds: 1,
-      note: "includes the keeper's volatility-oracle poke one block after the rounds",
+      note: "the keeper sends its volatility-oracle poke and the deleverages behind it (consecutive nonces) as soon as it sees the rounds' block; one block mines them all",
     },
   };
 }

@@ -7,6 +7,7 @@ import { benchModelCommand } from "./benchModel.js";
 import { benchParityCommand } from "./benchParity.js";
 import { calibrateCommand } from "./calibrate.js";
 import { demoCommand } from "./demo.js";
+import { deployLocalCommand } from "./deployLocal.js";
 import { depthCommand } from "./depth.js";
 import { lintSpecCommand } from "./lintSpec.js";
 import { scenarioCommand } from "./scenario.js";
@@ -28,4 +29,5 @@ export const COMMANDS: readonly { command: Command; entry: string }[] = [
   { command: benchCrashesCommand as unknown as Command, entry: "scripts/bench/crashes.ts" },
   { command: testCommand as unknown as Command, entry: "scripts/test.ts" },
   { command: lintSpecCommand as unknown as Command, entry: "scripts/lint-spec.ts" },
+  { command: deployLocalCommand as unknown as Command, entry: "scripts/deploy-local.ts" },
 ];

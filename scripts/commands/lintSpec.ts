@@ -8,8 +8,9 @@ export const lintSpecCommand = defineCommand({
   name: "lint:spec",
   synopsis: "[--spec <file.md>]",
   description:
-    "Checks that every requirement row of the SPEC names at least one test, that every test file and title a row names\n" +
-    "exists (titles read from the test sources without running them), and that every quoted file path exists.",
+    "Checks that requirement IDs are unique, that every requirement row of the SPEC names at least one test, that every\n" +
+    "test file and title a row names exists (titles read from the test sources without running them), and that every\n" +
+    "quoted file path exists.",
   flags: {
     spec: flag.string("the requirements document", { value: "<file.md>", default: "docs/SPEC.md" }),
   },

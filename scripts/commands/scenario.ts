@@ -21,8 +21,15 @@ export const scenarioCommand = defineCommand({
     "MAINNET_RPC_URL=https://your-archive-node npm run scenario -- cascade --mode mainnet-fork",
   ],
   needsBuild: true,
+  // The mainnet fork's pre-flight, before compiling: MAINNET_RPC_URL answers with chain 1 and the block, and
+  // FORK_BLOCK is a block number, each named with its value if not (scripts/lib/forkCheck.ts).
+  async preflight(args) {
+    if (args.mode !== "mainnet-fork") return;
+    if ((process.env.MAINNET_RPC_URL ?? "") === "") throw new UsageError("--mode mainnet-fork needs MAINNET_RPC_URL");
+    await (await import("../lib/forkCheck.js")).checkMainnetFork();
+  },
   async run(args, name) {
-    const [{ inProcessChain }, { forkRequested, mainnetForkEnvironment }, { Progress }, { SCENARIOS }, { formatScenario, writeScenario }] =
+    const [{ inProcessChain }, { mainnetForkEnvironment }, { Progress }, { SCENARIOS }, { formatScenario, writeScenario }] =
       await Promise.all([
         import("../lib/chain.js"),
         import("../lib/environment.js"),
@@ -30,7 +37,6 @@ export const scenarioCommand = defineCommand({
         import("../lib/scenarios/registry.js"),
         import("../lib/scenarios/summary.js"),
       ]);
-    if (args.mode === "mainnet-fork" && !forkRequested()) throw new UsageError("--mode mainnet-fork needs MAINNET_RPC_URL");
     const chain = await inProcessChain(args.mode === "replica" ? undefined : "mainnetFork");
     const environment = args.mode === "replica" ? undefined : await mainnetForkEnvironment(chain);
     const bars = new Map<string, InstanceType<typeof Progress>>();

@@ -5,9 +5,9 @@
  */
 import { Interface } from "ethers";
 
-const POSITION_RISK =
+export const POSITION_RISK =
   "tuple(uint256 market, int256 size, uint256 price, uint8 source, uint256 notional, uint256 cap, uint8 binding, uint256 deleverageNotional)";
-const ACCOUNT_STATUS = `tuple(uint8 status, int256 equity, uint256 requirement, uint256 buffer, int256 freeEquity, ${POSITION_RISK} worst, uint256 ratio)`;
+export const ACCOUNT_STATUS = `tuple(uint8 status, int256 equity, uint256 requirement, uint256 buffer, int256 freeEquity, ${POSITION_RISK} worst, uint256 ratio)`;
 const GREEKS = "tuple(int256 delta, int256 gamma, int256 vega)";
 const GREEKS_RISK = `tuple(${GREEKS} greeks, int256 perpSize, uint256 spot, uint256 sigma, uint256 xMax, int256 equity, int256 worstLoss, int256 allowed, int8 priceStep, int8 volStep, int256 hedgeDelta, uint256 rebalanceBand, uint256 maintenance, int256 optionsLoss)`;
 

@@ -1,9 +1,12 @@
 /**
- * The keeper's checkpoint: the accounts discovered so far and the last block whose logs were read, so a
- * restart resumes without a full rescan and without losing an account.
+ * The keeper's checkpoint: the accounts and markets discovered so far and the last block whose logs were
+ * read, so a restart resumes without a full rescan, without losing an account, and pokes the volatility
+ * oracle for every known market's feed from its first block (version 1 files had no markets: the keeper
+ * re-reads the logs once from `startBlock` to learn them).
  *
  * Written atomically and durably by the tools' one file writer (`writeFileAtomic` of `scripts/lib/files.ts`
- * with `durable`): a temporary file beside the target, fsync, rename over the target, fsync of the directory. A crash leaves either the old file or the new one, never a partial one. A corrupted
+ * with `durable` and mode 0o600): a temporary file beside the target, fsync, rename over the target, fsync
+ * of the directory. A crash leaves either the old file or the new one, never a partial one. A corrupted
  * file, or one written for another chain or module, is a `CheckpointError`; the keeper then refuses to
  * start and never overwrites it. A save that would drop an account it loaded or saved before is refused
  * (`reason: "regression"`), so a bug can never replace a full checkpoint with a blank one.
@@ -16,10 +19,10 @@ import { z } from "zod";
 import { writeFileAtomic } from "../lib/files.js";
 import { CheckpointError } from "./errors.js";
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 export interface Checkpoint {
-  version: typeof CHECKPOINT_VERSION;
+  version: 1 | typeof CHECKPOINT_VERSION;
   chainId: number;
   /** The risk module, checksummed. */
   module: string;
@@ -28,16 +31,22 @@ export interface Checkpoint {
   lastBlockHash: string;
   /** Checksummed addresses, in discovery order. */
   accounts: string[];
+  /** Markets seen in `PositionChanged`, in discovery order; absent in version 1 files (unknown). */
+  markets?: bigint[];
 }
 
 const address = z.string().refine((v) => isAddress(v), "expected an address");
 const CheckpointSchema = z.strictObject({
-  version: z.literal(CHECKPOINT_VERSION, { error: `expected version ${CHECKPOINT_VERSION}` }),
+  version: z.union([z.literal(1), z.literal(CHECKPOINT_VERSION)], { error: `expected version 1 or ${CHECKPOINT_VERSION}` }),
   chainId: z.number().int().positive(),
   module: address,
   lastBlock: z.number().int().min(0),
   lastBlockHash: z.string().refine((v) => isHexString(v, 32), "expected a 32-byte hex block hash"),
   accounts: z.array(address),
+  markets: z
+    .array(z.string().regex(/^\d{1,78}$/, "expected a market id (decimal string)"))
+    .optional()
+    .transform((ids) => ids?.map((id) => BigInt(id))),
 });
 
 /** What a checkpoint must match to be used. */
@@ -77,11 +86,20 @@ export async function readCheckpoint(file: string, expected: CheckpointIdentity)
       "corrupted",
     );
   }
-  const checkpoint = {
-    ...parsed.data,
+  if (parsed.data.version === CHECKPOINT_VERSION && parsed.data.markets === undefined) {
+    throw new CheckpointError(
+      `corrupted checkpoint (markets: required in version ${CHECKPOINT_VERSION}); move it away to rescan from startBlock, the keeper will not overwrite it`,
+      file,
+      "corrupted",
+    );
+  }
+  const { markets, ...rest } = parsed.data;
+  const checkpoint: Checkpoint = {
+    ...rest,
     module: getAddress(parsed.data.module),
     accounts: parsed.data.accounts.map((a) => getAddress(a)),
-  } as Checkpoint;
+    ...(markets === undefined ? {} : { markets }),
+  };
   if (checkpoint.chainId !== expected.chainId) {
     throw new CheckpointError(`checkpoint is for chain ${checkpoint.chainId}, the RPC serves chain ${expected.chainId}`, file, "mismatch");
   }
@@ -96,7 +114,7 @@ export async function readCheckpoint(file: string, expected: CheckpointIdentity)
 }
 
 export function serializeCheckpoint(checkpoint: Checkpoint): string {
-  return `${JSON.stringify(checkpoint)}\n`;
+  return `${JSON.stringify(checkpoint, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}\n`;
 }
 
 /**
@@ -119,7 +137,7 @@ export class CheckpointStore {
   }
 
   /** Saves `checkpoint`; rejects with `CheckpointError` ("regression") if it lacks an account seen before. */
-  save(checkpoint: Omit<Checkpoint, "version" | "chainId" | "module">): Promise<void> {
+  save(checkpoint: Omit<Checkpoint, "version" | "chainId" | "module" | "markets"> & { markets: bigint[] }): Promise<void> {
     const run = this.queue.then(async () => {
       const accounts = new Set(checkpoint.accounts);
       for (const account of this.known) {
@@ -140,6 +158,7 @@ export class CheckpointStore {
           lastBlock: checkpoint.lastBlock,
           lastBlockHash: checkpoint.lastBlockHash,
           accounts: checkpoint.accounts,
+          markets: checkpoint.markets,
         }),
         { durable: true, mode: 0o600 },
       );

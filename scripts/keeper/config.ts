@@ -11,16 +11,16 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
-import { getAddress, isAddress, parseUnits } from "ethers";
+import { formatUnits, getAddress, isAddress, parseUnits } from "ethers";
 import { z } from "zod";
 
-import { explainParseError, joinNegativeValues } from "../lib/cli.js";
+import { explainParseError, joinNegativeValues } from "../lib/cli/argv.js";
 import { ConfigError } from "./errors.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-type Kind = "string" | "int" | "ints" | "number" | "bool" | "address" | "addresses" | "url" | "gwei" | "level";
+type Kind = "string" | "int" | "ints" | "number" | "bool" | "address" | "addresses" | "urls" | "gwei" | "ether" | "level";
 
 interface Field {
   kind: Kind;
@@ -49,25 +49,33 @@ const addressSchema = z
     "expected a 0x-prefixed 20-byte address (with a valid checksum if mixed-case)",
   )
   .transform((v) => getAddress(v));
-const gwei = (min: number, max: number) =>
-  z.union([z.number(), z.string()], { error: "expected an amount in gwei" }).transform((v, ctx) => {
+/** An amount of `unit` (gwei: 9 decimals, ether: 18) given as a number or decimal text, to its wei value. */
+const amount = (unit: "gwei" | "ether", min: number, max: number) => {
+  const decimals = unit === "gwei" ? 9 : 18;
+  return z.union([z.number(), z.string()], { error: `expected an amount in ${unit}` }).transform((v, ctx) => {
     const text = typeof v === "number" ? v.toString() : v.trim();
-    if (!/^\d+(\.\d{1,9})?$/.test(text) || Number(text) < min || Number(text) > max) {
-      ctx.addIssue({ code: "custom", message: `expected an amount in gwei in [${min}, ${max}] with at most 9 decimals` });
+    if (!new RegExp(`^\\d+(\\.\\d{1,${decimals}})?$`).test(text) || Number(text) < min || Number(text) > max) {
+      ctx.addIssue({ code: "custom", message: `expected an amount in ${unit} in [${min}, ${max}] with at most ${decimals} decimals` });
       return z.NEVER;
     }
-    return parseUnits(text, "gwei");
+    return parseUnits(text, unit);
   });
+};
+const gwei = (min: number, max: number) => amount("gwei", min, max);
+
+const RPC_URL = /^(https?|wss?):\/\/[^\s,]+$/i;
 
 /** Every configuration field. Keys are the JSON names; flags and variables derive from them. */
 export const FIELDS = {
   rpc: {
-    kind: "url",
-    placeholder: "<url>",
-    help: "JSON-RPC endpoint, http(s):// or ws(s):// (required)",
+    kind: "urls",
+    placeholder: "<url,...>",
+    help: "JSON-RPC endpoints, http(s):// or ws(s)://, comma-separated in order of preference: the keeper fails over to the next one when one cannot answer (required)",
     schema: z
-      .string({ error: "required: the JSON-RPC endpoint (http(s):// or ws(s)://)" })
-      .refine((v) => /^(https?|wss?):\/\/[^\s]+$/i.test(v) && URL.canParse(v), "expected an http(s):// or ws(s):// URL")
+      .union([z.string(), z.array(z.string())], { error: "required: the JSON-RPC endpoint (http(s):// or ws(s)://)" })
+      .transform((v) => (typeof v === "string" ? v.split(",") : v).map((u) => u.trim()).filter((u) => u !== ""))
+      .refine((urls) => urls.length > 0, "expected at least one http(s):// or ws(s):// URL")
+      .refine((urls) => urls.every((u) => RPC_URL.test(u) && URL.canParse(u)), "expected http(s):// or ws(s):// URLs, comma-separated")
       .optional(),
   },
   module: { kind: "address", placeholder: "<address>", help: "the RiskModule (required)", schema: addressSchema },
@@ -207,6 +215,36 @@ export const FIELDS = {
     schema: int(0, 1_000).default(30),
   },
   dryRun: { kind: "bool", placeholder: "", help: "simulate and log what would be sent; send nothing", schema: bool.default(false) },
+  once: {
+    kind: "bool",
+    placeholder: "",
+    help: "process the head block once (catch up, poke, scan, deleverage), wait for what it sent to be mined, write the checkpoint and exit (for cron, and to try the keeper)",
+    schema: bool.default(false),
+  },
+  minBalance: {
+    kind: "ether",
+    placeholder: "<eth>",
+    help: "warn (log, keeper_balance_low, /health degraded) when the keeper's balance is below this, in the native token (default 0.05)",
+    schema: amount("ether", 0, 1e12).default(parseUnits("0.05", "ether")),
+  },
+  unprofitable: {
+    kind: "string",
+    placeholder: "<skip|send>",
+    help: "a deleverage whose keeper fee is below its gas cost: skip it (counted in keeper_deleverages_unprofitable_total) or send it anyway (default skip; needs nativeUsdFeed or nativeUsdPrice)",
+    schema: z.enum(["skip", "send"], { error: "expected skip or send" }).default("skip"),
+  },
+  nativeUsdFeed: {
+    kind: "address",
+    placeholder: "<address>",
+    help: "Chainlink feed of the native token's USD price, for the profitability check (e.g. ETH / USD)",
+    schema: addressSchema.optional(),
+  },
+  nativeUsdPrice: {
+    kind: "number",
+    placeholder: "<usd>",
+    help: "a fixed USD price of the native token for the profitability check, when no feed is given",
+    schema: num(0, 1e12).optional(),
+  },
   checkpoint: {
     kind: "string",
     placeholder: "<file>",
@@ -235,7 +273,7 @@ export const FIELDS = {
   healthMaxAgeSeconds: {
     kind: "number",
     placeholder: "<s>",
-    help: "/health fails when no block was processed for this long (default 120)",
+    help: "/health fails (503) when the head cannot be read, or a newer head waits unprocessed, this long (default 120)",
     schema: num(1, 86_400).default(120),
   },
   shardIndex: {
@@ -316,6 +354,8 @@ export const envName = (name: string) => `KEEPER_${name.replace(/[A-Z]/g, (c) =>
 
 /** The variable holding the signer's private key. */
 export const PRIVATE_KEY_ENV = "KEEPER_PRIVATE_KEY";
+/** The variable naming a file that holds the key (a mounted secret, e.g. `/run/secrets/keeper_key`). */
+export const PRIVATE_KEY_FILE_ENV = "KEEPER_PRIVATE_KEY_FILE";
 /** The variable naming the JSON configuration file (same as `--config`). */
 export const CONFIG_FILE_ENV = "KEEPER_CONFIG";
 
@@ -333,6 +373,8 @@ function fromText(kind: Kind, text: string): unknown {
       return text;
     case "addresses":
       return t === "" ? [] : t.split(",").map((s) => s.trim());
+    case "urls":
+      return t;
     case "ints":
       return t === "" ? [] : t.split(",").map((s) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s));
     default:
@@ -412,7 +454,7 @@ function secretProblem(where: string): string {
 export const FLAG_OPTIONS = Object.fromEntries([
   ...NAMES.map((name) => [
     flagName(name),
-    { type: FIELDS[name].kind === "bool" && name === "dryRun" ? ("boolean" as const) : ("string" as const) },
+    { type: FIELDS[name].kind === "bool" && FIELDS[name].placeholder === "" ? ("boolean" as const) : ("string" as const) },
   ]),
   ["config", { type: "string" as const }],
   ["help", { type: "boolean" as const, short: "h" }],
@@ -481,11 +523,12 @@ export function loadConfig(input: {
   const envNames = new Set(NAMES.map(envName));
   for (const [key, text] of Object.entries(input.env)) {
     if (!key.startsWith("KEEPER_") || text === undefined) continue;
-    if (key === PRIVATE_KEY_ENV || key === CONFIG_FILE_ENV) continue;
+    if (key === PRIVATE_KEY_ENV || key === PRIVATE_KEY_FILE_ENV || key === CONFIG_FILE_ENV) continue;
     if (!envNames.has(key)) problems.push(`${key}: unknown variable (see --help)`);
   }
   for (const name of NAMES) {
-    const text = input.env[envName(name)];
+    // An empty variable counts as unset (env files and compose files often list variables left empty).
+    const text = input.env[envName(name)] === "" ? undefined : input.env[envName(name)];
     if (text !== undefined) raw[name] = { value: fromText(FIELDS[name].kind, text), source: { kind: "env" } };
     const flag = values[flagName(name)];
     if (flag !== undefined)
@@ -498,16 +541,41 @@ export function loadConfig(input: {
     return { config: { ...config, rpc: undefined }, privateKey: undefined, help: false };
   }
 
-  let privateKey = input.env[PRIVATE_KEY_ENV];
+  let privateKey = input.env[PRIVATE_KEY_ENV] === "" ? undefined : input.env[PRIVATE_KEY_ENV];
+  let keySource = PRIVATE_KEY_ENV;
+  const keyFile = input.env[PRIVATE_KEY_FILE_ENV] === "" ? undefined : input.env[PRIVATE_KEY_FILE_ENV];
+  if (keyFile !== undefined) {
+    keySource = `${PRIVATE_KEY_FILE_ENV} (${keyFile})`;
+    if (privateKey !== undefined)
+      problems.push(`${PRIVATE_KEY_FILE_ENV}: set either ${PRIVATE_KEY_ENV} or ${PRIVATE_KEY_FILE_ENV}, not both`);
+    else {
+      try {
+        privateKey = (input.readFile ?? ((f: string) => readFileSync(f, "utf8")))(keyFile);
+      } catch (error) {
+        problems.push(`${keySource}: cannot read the key file: ${(error as NodeJS.ErrnoException).code ?? "error"}`);
+      }
+    }
+  }
   if (privateKey !== undefined) {
     privateKey = privateKey.trim();
     if (!/^(0x)?[0-9a-fA-F]{64}$/.test(privateKey)) {
-      problems.push(`${PRIVATE_KEY_ENV}: expected 32 bytes of hex (value not shown)`);
+      problems.push(`${keySource}: expected 32 bytes of hex (value not shown)`);
     } else if (!privateKey.startsWith("0x")) {
       privateKey = `0x${privateKey}`;
     }
   } else if (problems.length === 0 && !config.dryRun) {
-    problems.push(`${PRIVATE_KEY_ENV}: required to send transactions (or use --dry-run)`);
+    problems.push(`${PRIVATE_KEY_ENV} (or ${PRIVATE_KEY_FILE_ENV}): required to send transactions (or use --dry-run)`);
+  }
+  if (
+    problems.length === 0 &&
+    !config.dryRun &&
+    config.unprofitable === "skip" &&
+    config.nativeUsdFeed === undefined &&
+    config.nativeUsdPrice === undefined
+  ) {
+    problems.push(
+      `${describe("nativeUsdFeed", undefined)}: the profitability check needs the native token's USD price: set nativeUsdFeed (a Chainlink feed) or nativeUsdPrice, or --unprofitable send`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, privateKey, help: false };
@@ -523,7 +591,7 @@ export function usage(): string {
   return [
     "usage: npm run keeper -- --rpc <url> --module <address> --lens <address> [--config keeper.json] [options]",
     "",
-    `The signer's key is read from ${PRIVATE_KEY_ENV} only. Precedence: flags > ${"KEEPER_*"} > --config file (JSON, field names as below in camelCase) > defaults.`,
+    `The signer's key is read from ${PRIVATE_KEY_ENV} (or the file named by ${PRIVATE_KEY_FILE_ENV}) only. Precedence: flags > ${"KEEPER_*"} > --config file (JSON, field names as below in camelCase) > defaults.`,
     "",
     "  --config <file>                      JSON configuration file (env KEEPER_CONFIG)",
     ...lines,
@@ -535,12 +603,38 @@ export function usage(): string {
   ].join("\n");
 }
 
-/** The RPC URL without path, query or credentials, for logs (a provider URL often embeds an API key). */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === "/" || u.pathname === "" ? "" : "/…"}`;
-  } catch {
-    return "(invalid url)";
+export { redactUrl } from "./transport.js";
+
+/** The default of a field as an environment variable would spell it ("" when there is none). */
+export function envDefault(name: FieldName): string {
+  const field: Field = FIELDS[name];
+  const parsed = field.schema.safeParse(undefined);
+  const value: unknown = parsed.success ? parsed.data : undefined;
+  if (value === undefined) return "";
+  if (field.kind === "gwei") return formatUnits(value as bigint, "gwei").replace(/\.0$/, "");
+  if (field.kind === "ether") return formatUnits(value as bigint, "ether").replace(/\.0$/, "");
+  if (Array.isArray(value)) return value.map(String).join(",");
+  return String(value);
+}
+
+/**
+ * `.env.example`: every `KEEPER_*` variable with its help and default, generated from the field table
+ * (`npm run build:env-example`; a test keeps the committed file equal to this).
+ */
+export function envExample(): string {
+  const lines = [
+    "# Ballast keeper: every KEEPER_* variable, generated from scripts/keeper/config.ts (npm run build:env-example).",
+    "# Uncomment what you set. Precedence: flags > KEEPER_* > the KEEPER_CONFIG JSON file > defaults. docs/KEEPER.md explains each.",
+    "",
+    "# The signer's key: only from the environment, or a file holding it (a mounted secret); never a flag or a config field.",
+    `# ${PRIVATE_KEY_ENV}=`,
+    `# ${PRIVATE_KEY_FILE_ENV}=/run/secrets/keeper_key`,
+    "# A JSON configuration file (same field names as below, camelCase).",
+    `# ${CONFIG_FILE_ENV}=`,
+  ];
+  for (const name of NAMES) {
+    const field: Field = FIELDS[name];
+    lines.push("", `# ${field.help}`, `# ${envName(name)}=${envDefault(name)}`);
   }
+  return `${lines.join("\n")}\n`;
 }

@@ -12,6 +12,7 @@ import { moduleInterface } from "./abi.js";
 import type { Logger } from "./logger.js";
 import type { KeeperMetrics } from "./metrics.js";
 import type { Rpc } from "./rpc.js";
+import type { BlockContext, KeeperTask } from "./tasks.js";
 import type { TxJob, TxManager, TxOutcome } from "./txManager.js";
 
 /** Whether a depth state refreshed at `updatedAt` (0: never) is due at `now` (seconds). */
@@ -26,7 +27,8 @@ export interface DepthRefresherOptions {
   pauseMs: number;
 }
 
-export class DepthRefresher {
+export class DepthRefresher implements KeeperTask {
+  readonly name = "refreshDepth";
   private readonly markets = new Set<bigint>();
   private readonly pausedUntil = new Map<bigint, number>();
 
@@ -43,8 +45,27 @@ export class DepthRefresher {
     for (const market of markets) this.markets.add(market);
   }
 
-  /** Submits the refreshes due at `blockTag`; returns the markets submitted. */
+  /** Adds the refreshes due at the block to its batch. */
+  async run(block: BlockContext): Promise<void> {
+    for (const { market, job } of await this.due(block.number)) {
+      block.batch.push({ job, onOutcome: (outcome) => this.record(market, outcome) });
+    }
+  }
+
+  /** Submits the refreshes due at `blockTag` on their own; returns the markets submitted. */
   async tick(blockTag: number): Promise<bigint[]> {
+    const due = await this.due(blockTag);
+    this.tx
+      .submitAll(
+        due.map((d) => d.job),
+        due.length,
+      )
+      .forEach((o, i) => void o.then((outcome) => this.record(due[i]!.market, outcome)));
+    return due.map((d) => d.market);
+  }
+
+  /** The refresh jobs due at `blockTag`. */
+  private async due(blockTag: number): Promise<{ market: bigint; job: TxJob }[]> {
     if (this.markets.size === 0) return [];
     const block = await this.rpc.call("eth_getBlockByNumber", () => this.provider.getBlock(blockTag));
     if (block === null) return [];
@@ -58,19 +79,19 @@ export class DepthRefresher {
       const maxAge = Number((config as { depthMaxAge: bigint }).depthMaxAge);
       if (refreshDue(updatedAt, block.timestamp, maxAge, this.options.fraction)) due.push(market);
     }
-    if (due.length === 0) return [];
-    const jobs: TxJob[] = due.map((market) => ({
-      key: `refresh:${market}`,
-      kind: "refresh",
-      to: this.options.module,
-      data: moduleInterface.encodeFunctionData("refreshDepth", [market]),
-      errors: moduleInterface,
-      onRevert: () => "fail",
-      confirmations: 1,
-      context: { job: "refreshDepth", market },
+    return due.map((market) => ({
+      market,
+      job: {
+        key: `refresh:${market}`,
+        kind: "refresh",
+        to: this.options.module,
+        data: moduleInterface.encodeFunctionData("refreshDepth", [market]),
+        errors: moduleInterface,
+        onRevert: () => "fail",
+        confirmations: 1,
+        context: { job: "refreshDepth", market },
+      },
     }));
-    this.tx.submitAll(jobs, jobs.length).forEach((o, i) => void o.then((outcome) => this.record(due[i]!, outcome)));
-    return due;
   }
 
   private async read(fn: "depthState" | "marketConfig", market: bigint, blockTag: number): Promise<unknown> {

@@ -67,6 +67,7 @@ class RangeRefused extends FatalError {
 export class AccountDiscovery {
   private readonly accountSet = new Set<string>();
   readonly accounts: string[] = [];
+  /** Markets seen in `PositionChanged` (or restored from the checkpoint), in discovery order. */
   readonly markets = new Set<bigint>();
   private readonly hashes = new Map<number, string>();
   /** Sparse hashes further back (every `reorgHistory`-th block and the end of each far range), to find deep fork points. */
@@ -88,9 +89,26 @@ export class AccountDiscovery {
     this.lastBlock = options.startBlock - 1;
   }
 
-  /** Resumes from a checkpoint: its accounts and last block. `verify` checks the block is still canonical. */
-  async restore(checkpoint: { lastBlock: number; lastBlockHash: string; accounts: readonly string[] }): Promise<void> {
+  /**
+   * Resumes from a checkpoint: its accounts, markets and last block (checked to be still canonical). A
+   * checkpoint without markets (version 1) is resumed from `startBlock`: its accounts are kept, and the logs
+   * are read again once to learn the markets.
+   */
+  async restore(checkpoint: {
+    lastBlock: number;
+    lastBlockHash: string;
+    accounts: readonly string[];
+    markets?: readonly bigint[];
+  }): Promise<void> {
     for (const account of checkpoint.accounts) this.add(account);
+    if (checkpoint.markets === undefined) {
+      this.logger.warn(
+        { checkpointBlock: checkpoint.lastBlock, startBlock: this.options.startBlock },
+        "checkpoint without markets (version 1): re-reading the logs from startBlock once to learn them",
+      );
+      return;
+    }
+    for (const market of checkpoint.markets) this.markets.add(market);
     this.lastBlock = checkpoint.lastBlock;
     this.lastBlockHash = checkpoint.lastBlockHash;
     this.hashes.clear();
@@ -107,6 +125,15 @@ export class AccountDiscovery {
       this.metrics.reorgs.inc();
       await this.rewindTo(rewind);
     }
+  }
+
+  /**
+   * Reads the last `blocks` blocks again (after the keeper switched to another RPC endpoint, which may
+   * disagree near the head).
+   */
+  async rewind(blocks: number): Promise<void> {
+    if (this.lastBlock < this.options.startBlock) return;
+    await this.rewindTo(Math.max(this.options.startBlock - 1, this.lastBlock - blocks));
   }
 
   get accountCount(): number {

@@ -14,7 +14,7 @@ import { network } from "hardhat";
 import { runCli } from "../lib/cli.js";
 import { loadConfig, usage } from "./config.js";
 import { ConfigError } from "./errors.js";
-import { startKeeper } from "./keeper.js";
+import { startKeeper, stopOnSignals } from "./keeper.js";
 import { createLogger } from "./logger.js";
 
 await runCli(
@@ -34,12 +34,9 @@ await runCli(
       logger,
       defaultMetrics: true,
     });
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, "signal received");
-      void keeper.stop().catch(() => undefined);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    const onSignal = stopOnSignals(keeper, logger);
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     await keeper.done;
     await connection.close();
   },

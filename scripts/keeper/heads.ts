@@ -1,7 +1,8 @@
 /**
- * New heads: polled with `eth_blockNumber` every `pollIntervalMs`, and, when the provider offers a
- * subscription (a WebSocket RPC), woken at once by `newHeads`. Polling keeps running under a subscription
- * as a safety net (a silently dead subscription only slows the keeper to the polling rate).
+ * New heads: polled with `eth_blockNumber` every `pollIntervalMs`, and, when a WebSocket endpoint offers a
+ * subscription, woken at once by `newHeads` (made again by the transport after each reconnection). Polling
+ * keeps running under a subscription as a safety net (a silently dead subscription only slows the keeper
+ * to the polling rate). `lastPollAt` tells the health check when the head was last read successfully.
  */
 import type { Provider } from "ethers";
 
@@ -10,10 +11,17 @@ import type { Logger } from "./logger.js";
 import type { Rpc } from "./rpc.js";
 import { sleep } from "./retry.js";
 
+/** Subscribes `onHead` to new heads (e.g. `WsTransport.subscribe(["newHeads"], ...)`). */
+export type HeadSubscription = (onHead: () => void) => Promise<void>;
+
 export class HeadSource {
   private wake: (() => void) | undefined;
   private subscribed = false;
   private readonly listener = () => this.wake?.();
+  /** When the head was last read (ms since epoch); 0 before the first read. */
+  lastPollAt = 0;
+  /** The last head read. */
+  lastHead = -1;
 
   constructor(
     private readonly provider: Provider,
@@ -29,6 +37,12 @@ export class HeadSource {
     this.logger.info("subscribed to new heads");
   }
 
+  /** Subscribes through transports (WebSocket endpoints); they renew the subscription after reconnecting. */
+  async subscribeVia(subscriptions: readonly HeadSubscription[]): Promise<void> {
+    for (const subscribe of subscriptions) await subscribe(this.listener);
+    if (subscriptions.length > 0) this.logger.info({ endpoints: subscriptions.length }, "subscribed to new heads");
+  }
+
   async close(): Promise<void> {
     if (this.subscribed) await this.provider.off("block", this.listener);
     this.subscribed = false;
@@ -39,17 +53,29 @@ export class HeadSource {
     for (;;) {
       if (signal.aborted) throw new AbortedError("stopped");
       const head = await this.rpc.call("eth_blockNumber", () => this.provider.getBlockNumber());
+      this.lastPollAt = Date.now();
+      this.lastHead = head;
       if (head > after) return head;
       await this.waitForWake(signal);
     }
   }
 
   private async waitForWake(signal: AbortSignal): Promise<void> {
+    // The poll timer is cancelled when a new head wakes the wait first, so that a long poll interval under a
+    // subscription leaves no timer behind (it kept a stopped keeper's process, or a test run, alive).
+    const poll = new AbortController();
+    const forward = () => poll.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener("abort", forward, { once: true });
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    const timer = sleep(this.pollIntervalMs, poll.signal);
     try {
-      await Promise.race([sleep(this.pollIntervalMs, signal), woken]);
+      await Promise.race([timer, woken]);
     } finally {
       this.wake = undefined;
+      signal.removeEventListener("abort", forward);
+      timer.catch(() => undefined);
+      poll.abort();
     }
   }
 }

@@ -18,6 +18,7 @@ import type { Logger } from "./logger.js";
 import type { KeeperMetrics } from "./metrics.js";
 import type { OptIns } from "./optIns.js";
 import type { Rpc } from "./rpc.js";
+import type { BlockContext, KeeperTask } from "./tasks.js";
 import type { TxJob, TxManager, TxOutcome } from "./txManager.js";
 
 /** `IRiskModule.GreeksRisk`, the figures hedge mode reads (WAD). */
@@ -125,7 +126,19 @@ export interface HedgeSubmission {
   outcome: Promise<TxOutcome>;
 }
 
-export class Hedger {
+/** A hedge this task decided at a block. */
+export interface HedgeTrade {
+  account: string;
+  market: bigint;
+  sizeDelta: bigint;
+}
+
+export class Hedger implements KeeperTask {
+  readonly name = "hedge";
+  /** The hedges decided at the last block run. */
+  lastHedges: HedgeTrade[] = [];
+  /** Called with each hedge's outcome (the keeper's `hedgeOutcome` event). */
+  onHedgeOutcome: (hedge: HedgeTrade, outcome: TxOutcome) => void = () => undefined;
   /** Block of each pair's last confirmed hedge. */
   private readonly confirmedAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
@@ -140,8 +153,45 @@ export class Hedger {
     private readonly metrics: KeeperMetrics,
   ) {}
 
-  /** Reads every opted-in pair at `blockTag`, decides, and submits the hedges due. */
+  learnMarkets(): void {
+    /* hedge mode works on its configured markets */
+  }
+
+  /** Adds the hedges due at the block to its batch. */
+  async run(block: BlockContext): Promise<void> {
+    const due = await this.due(block.number);
+    this.lastHedges = due.map(({ hedge }) => hedge);
+    for (const { hedge, key, job } of due) {
+      block.batch.push({
+        job,
+        onOutcome: (outcome) => {
+          this.onOutcome(key, outcome);
+          this.onHedgeOutcome(hedge, outcome);
+        },
+      });
+    }
+  }
+
+  /** Reads every opted-in pair at `blockTag`, decides, and submits the hedges due on their own. */
   async tick(blockTag: number): Promise<HedgeSubmission[]> {
+    const due = await this.due(blockTag);
+    return this.tx
+      .submitAll(
+        due.map((d) => d.job),
+        this.options.concurrency,
+      )
+      .map((outcome, i) => {
+        const d = due[i]!;
+        const settled = outcome.then((o) => {
+          this.onOutcome(d.key, o);
+          return o;
+        });
+        return { ...d.hedge, outcome: settled };
+      });
+  }
+
+  /** Reads every opted-in pair at `blockTag` and decides: the hedge jobs due. */
+  private async due(blockTag: number): Promise<{ hedge: HedgeTrade; key: string; job: TxJob }[]> {
     await this.optIns.syncTo(blockTag);
     const accounts = this.optIns.accounts().filter(this.options.inShard);
     this.metrics.hedgeAccounts.set(accounts.length);
@@ -186,19 +236,16 @@ export class Hedger {
       },
       "books outside their gamma band",
     );
-    const jobs = due.map((d) => hedgeJob(this.options.engine, d.account, d.market, d.sizeDelta, d.risk));
-    return this.tx.submitAll(jobs, this.options.concurrency).map((outcome, i) => {
-      const d = due[i]!;
-      const settled = outcome.then((o) => {
-        this.onOutcome(d.key, o);
-        return o;
-      });
-      return { account: d.account, market: d.market, sizeDelta: d.sizeDelta, outcome: settled };
-    });
+    return due.map((d) => ({
+      hedge: { account: d.account, market: d.market, sizeDelta: d.sizeDelta },
+      key: d.key,
+      job: hedgeJob(this.options.engine, d.account, d.market, d.sizeDelta, d.risk),
+    }));
   }
 
   private onOutcome(key: string, outcome: TxOutcome): void {
     switch (outcome.status) {
+      case "mined":
       case "confirmed":
         this.confirmedAt.set(key, outcome.receipt.blockNumber);
         this.metrics.hedgesConfirmed.inc();

@@ -1,48 +1,47 @@
 /**
- * The keeper as a library: `startKeeper(config, deps)` follows every account of the engine block by block,
- * pokes the volatility oracle on new rounds, scans the accounts of its shard through the lens, ranks those
- * over cap and deleverages them through the transaction manager. `scripts/keeper.ts` (CLI) and
- * `scripts/keeper/hardhat.ts` (Hardhat script) wrap it; the demo runs it in-process.
+ * The keeper as a library: `startKeeper(config, deps)` follows every account of the engine block by block
+ * and runs its tasks on each new head (`tasks.ts`): poke the volatility oracle on new rounds, deleverage
+ * the accounts over cap (`deleverager.ts`), refresh depth states (`--refresh-depth`), hedge options books
+ * (`--hedge`). The tasks fill one batch per block that the transaction manager sends in order at
+ * consecutive nonces, so a poke and the deleverages it enables are mined in the same block.
+ * `scripts/keeper.ts` (CLI) and `scripts/keeper/hardhat.ts` (Hardhat script) wrap it; the demo runs it
+ * in-process.
  *
- * One tick per new head: discovery up to the head, pokes, scan at that block, rank, submit. Deleverages
- * are tracked in the background; the next tick does not wait for them, and the in-flight set keeps it from
- * sending any of them again.
+ * Transactions are tracked in the background; the next block does not wait for them, and the in-flight
+ * set keeps any of them from being sent twice. With `once`, one block is processed, what it sent is
+ * waited for (until mined), and the keeper stops.
  */
 import { EventEmitter } from "node:events";
 
-import {
-  FetchRequest,
-  getAddress,
-  JsonRpcProvider,
-  Network,
-  type Provider,
-  type Signer,
-  type TransactionReceipt,
-  Wallet,
-  WebSocketProvider,
-  ZeroAddress,
-} from "ethers";
+import { formatEther, getAddress, type Provider, type Signer, Wallet, ZeroAddress } from "ethers";
 
-import { DELEVERAGED_TOPIC, moduleInterface, Status } from "./abi.js";
+import { moduleInterface } from "./abi.js";
 import { CheckpointStore } from "./checkpoint.js";
 import { type KeeperConfig, redactUrl } from "./config.js";
+import { connect, type Connection } from "./connect.js";
+import { type DeleverageResult, Deleverager } from "./deleverager.js";
 import { DepthRefresher } from "./depthRefresher.js";
-import { AccountDiscovery, type SyncResult } from "./discovery.js";
+import { AccountDiscovery } from "./discovery.js";
+import { BalanceWatch, NativePrice } from "./economics.js";
 import { AbortedError, ChainMismatchError, ConfigError, describeError } from "./errors.js";
 import { HeadSource } from "./heads.js";
-import { Hedger } from "./hedger.js";
+import { healthReport } from "./health.js";
+import { type HedgeTrade, Hedger } from "./hedger.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HealthReport, KeeperMetrics, type MetricsServer, startMetricsServer } from "./metrics.js";
 import { OptIns } from "./optIns.js";
 import { OraclePoker } from "./poker.js";
 import { Prefilter } from "./prefilter.js";
-import { rankOverCap } from "./ranking.js";
+import { sleep } from "./retry.js";
 import { Rpc } from "./rpc.js";
 import { Scanner } from "./scanner.js";
 import { inShard } from "./shard.js";
-import { sleep } from "./retry.js";
-import { type TxJob, TxManager, type TxOutcome } from "./txManager.js";
-import type { AccountStatus, Candidate } from "./types.js";
+import { blockContext, type KeeperTask } from "./tasks.js";
+import { TxManager, type TxOutcome } from "./txManager.js";
+import type { Candidate } from "./types.js";
+
+export { type DeleverageResult, deleveragedEvent } from "./deleverager.js";
+export type { HedgeTrade } from "./hedger.js";
 
 export interface KeeperDeps {
   /** A provider to use instead of connecting to `config.rpc` (e.g. an in-process chain). */
@@ -57,28 +56,6 @@ export interface KeeperDeps {
   defaultMetrics?: boolean;
 }
 
-/** The figures of a confirmed deleverage (from the `Deleveraged` event). */
-export interface DeleverageResult {
-  account: string;
-  market: bigint;
-  keeper: string;
-  sizeBefore: bigint;
-  sizeAfter: bigint;
-  /** The price the breach was evaluated at (Chainlink, or the pool TWAP when it showed the larger breach). */
-  price: bigint;
-  notional: bigint;
-  cap: bigint;
-  binding: number;
-  keeperFee: bigint;
-}
-
-/** A hedge submitted by hedge mode. */
-export interface HedgeTrade {
-  account: string;
-  market: bigint;
-  sizeDelta: bigint;
-}
-
 export interface KeeperEvents {
   /** A block was processed: statuses scanned, over-cap accounts ranked and submitted, hedges submitted. */
   block: [
@@ -90,6 +67,8 @@ export interface KeeperEvents {
       overCap: Candidate[];
       submitted: Candidate[];
       hedged: HedgeTrade[];
+      /** Feeds poked in this block's batch (the deleverages follow them). */
+      poked: string[];
     },
   ];
   /** A hedge job finished. */
@@ -116,37 +95,13 @@ export interface Keeper {
   readonly volatilityOracle: string;
   /** Every account discovered (all shards). */
   accounts(): readonly string[];
+  /** Every market discovered. */
+  markets(): readonly bigint[];
   /** Last block processed. */
   lastBlock(): number;
+  /** Settles once everything submitted so far has been simulated and sent (or not sent). */
+  sendsDone(): Promise<void>;
   health(): HealthReport;
-}
-
-/** A provider for an RPC URL: HTTP(S) with a request deadline and a fixed network, or WebSocket. */
-export async function connect(
-  url: string,
-  timeoutMs: number,
-  rpc: Rpc,
-): Promise<{ provider: JsonRpcProvider | WebSocketProvider; websocket: boolean }> {
-  if (/^wss?:/i.test(url)) {
-    const provider = new WebSocketProvider(url);
-    await rpc.call("eth_chainId", () => provider.getNetwork());
-    return { provider, websocket: true };
-  }
-  const chainId = await rpc.call("eth_chainId", async () => {
-    const request = new FetchRequest(url);
-    request.timeout = timeoutMs;
-    request.setHeader("content-type", "application/json");
-    request.body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] });
-    const response = await request.send();
-    response.assertOk();
-    const body = response.bodyJson as { result?: string; error?: { message?: string } };
-    if (typeof body.result !== "string") throw new Error(`eth_chainId: ${body.error?.message ?? "no result"}`);
-    return BigInt(body.result);
-  });
-  const request = new FetchRequest(url);
-  request.timeout = timeoutMs;
-  const network = Network.from(chainId);
-  return { provider: new JsonRpcProvider(request, network, { staticNetwork: network, cacheTimeout: -1 }), websocket: false };
 }
 
 /** Starts a keeper. Throws `ConfigError`, `CheckpointError` or `ChainMismatchError` before anything runs. */
@@ -159,24 +114,31 @@ export async function startKeeper(config: KeeperConfig, deps: KeeperDeps = {}): 
     logger.debug({ method: label, kind, error: describeError(error) }, "RPC request failed");
   };
   const rpcOptions = { timeoutMs: config.rpcTimeoutMs, attempts: config.rpcAttempts, onError: onRpcError };
+  let connection: Connection | undefined;
+  let provider: Provider;
+  if (deps.provider !== undefined) provider = deps.provider;
+  else if (config.rpc !== undefined) {
+    const urls = config.rpc;
+    // With failover, one request may try every endpoint, each with its own deadline.
+    const timeoutMs = config.rpcTimeoutMs * urls.length + 100;
+    connection = await connect(urls, {
+      timeoutMs: config.rpcTimeoutMs,
+      rpc: new Rpc({ ...rpcOptions, timeoutMs }),
+      logger,
+      metrics,
+      source: "--rpc or KEEPER_RPC",
+    });
+    provider = connection.provider;
+    rpcOptions.timeoutMs = timeoutMs;
+  } else throw new ConfigError(["rpc (--rpc or KEEPER_RPC): required"]);
   // Two request paths: the loop's stops retrying at shutdown; the transactions' keeps working while
   // in-flight transactions are finished.
   const rpc = new Rpc({ ...rpcOptions, signal: stopLoop.signal });
   const txRpc = new Rpc(rpcOptions);
-
-  let provider: Provider;
-  let ownProvider: JsonRpcProvider | WebSocketProvider | undefined;
-  let websocket = false;
-  if (deps.provider !== undefined) provider = deps.provider;
-  else if (config.rpc !== undefined) {
-    ({ provider: ownProvider, websocket } = await connect(config.rpc, config.rpcTimeoutMs, rpc));
-    provider = ownProvider;
-  } else throw new ConfigError(["rpc (--rpc or KEEPER_RPC): required"]);
-
   try {
-    return await start(config, deps, { logger, metrics, stopLoop, rpc, txRpc, provider, ownProvider, websocket });
+    return await start(config, deps, { logger, metrics, stopLoop, rpc, txRpc, provider, connection });
   } catch (error) {
-    ownProvider?.destroy();
+    await connection?.close();
     throw error;
   }
 }
@@ -188,16 +150,13 @@ interface Context {
   rpc: Rpc;
   txRpc: Rpc;
   provider: Provider;
-  ownProvider: JsonRpcProvider | WebSocketProvider | undefined;
-  websocket: boolean;
+  connection: Connection | undefined;
 }
 
-async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Promise<Keeper> {
-  const { logger, metrics, stopLoop, rpc, txRpc, provider } = ctx;
-  const { chainId } = await rpc.call("eth_chainId", () => provider.getNetwork());
+/** Checks that the module and the lens are contracts and reads the engine and the oracle from the module. */
+async function resolveContracts(config: KeeperConfig, provider: Provider, rpc: Rpc, chainId: bigint) {
   const module = getAddress(config.module);
   const lens = getAddress(config.lens);
-
   for (const [name, address] of [
     ["module", module],
     ["lens", lens],
@@ -215,6 +174,13 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
   };
   const engine = config.engine ?? (await readAddress("engine"));
   const volatilityOracle = config.volatilityOracle ?? (await readAddress("volatilityOracle"));
+  return { module, lens, engine, volatilityOracle };
+}
+
+async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Promise<Keeper> {
+  const { logger, metrics, stopLoop, rpc, txRpc, provider } = ctx;
+  const chainId = ctx.connection?.chainId ?? (await rpc.call("eth_chainId", () => provider.getNetwork())).chainId;
+  const { module, lens, engine, volatilityOracle } = await resolveContracts(config, provider, rpc, chainId);
 
   const signer = deps.signer ?? (deps.privateKey !== undefined ? new Wallet(deps.privateKey, provider) : undefined);
   if (signer === undefined && !config.dryRun)
@@ -224,11 +190,20 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
 
   const store = new CheckpointStore(config.checkpoint, { chainId: Number(chainId), module });
   const checkpoint = await store.load();
+  const nativePrice = new NativePrice(
+    provider,
+    rpc,
+    {
+      ...(config.nativeUsdFeed === undefined ? {} : { feed: config.nativeUsdFeed }),
+      ...(config.nativeUsdPrice === undefined ? {} : { fixed: config.nativeUsdPrice }),
+    },
+    logger,
+  );
 
   logger.info(
     {
       chainId,
-      rpc: config.rpc === undefined ? "(provider)" : redactUrl(config.rpc),
+      rpc: config.rpc === undefined || deps.provider !== undefined ? "(provider)" : config.rpc.map(redactUrl),
       module,
       lens,
       engine,
@@ -236,10 +211,13 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       keeper: address,
       localSigning,
       dryRun: config.dryRun,
+      once: config.once || undefined,
       shard: `${config.shardIndex}/${config.shardCount}`,
       checkpoint: config.checkpoint,
       resumeFrom: checkpoint?.lastBlock,
       accounts: checkpoint?.accounts.length ?? 0,
+      markets: checkpoint?.markets?.length,
+      profitCheck: config.unprofitable === "send" ? "off (send)" : nativePrice.configured ? "on" : "off (no native token price)",
     },
     "keeper starting",
   );
@@ -285,113 +263,65 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     localSigning,
   );
   await tx.init();
+  const balance = address === undefined ? undefined : new BalanceWatch(provider, rpc, address, config.minBalance, logger, metrics);
 
-  const scanner = new Scanner(
+  const events = new EventEmitter<KeeperEvents>();
+  const tasks = await buildTasks(config, {
     provider,
     rpc,
-    { lens, module, chunkSize: config.lensChunkSize, concurrency: config.readConcurrency },
-    logger,
-  );
-  const prefilter =
-    config.scanMode === "prefilter"
-      ? new Prefilter(
-          provider,
-          rpc,
-          { module, engine, oracle: volatilityOracle, margin: config.prefilterMargin, snapshotConcurrency: config.readConcurrency },
-          logger,
-        )
-      : undefined;
-  const poker = new OraclePoker(
-    provider,
-    rpc,
-    {
-      module,
-      oracle: volatilityOracle,
-      feeds: config.feeds,
-      waitMs: Math.max(config.pollIntervalMs * 5, 10_000),
-      failurePauseMs: 10 * 60_000,
-    },
     tx,
     logger,
     metrics,
-  );
-  const refresher = config.refreshDepth
-    ? new DepthRefresher(provider, rpc, tx, { module, fraction: config.depthRefreshFraction, pauseMs: 10 * 60_000 }, logger, metrics)
-    : undefined;
-  refresher?.learnMarkets(discovery.markets);
-  let hedger: Hedger | undefined;
-  if (config.hedge) {
-    if (address === undefined)
-      throw new ConfigError([
-        "KEEPER_PRIVATE_KEY: hedge mode needs the keeper's address (accounts opt in by approving it), even in dry-run",
-      ]);
-    const optIns = new OptIns(provider, rpc, {
-      engine,
-      hedger: address,
-      startBlock: config.startBlock,
-      safeDepth: config.safeDepth,
-      logChunkBlocks: config.logChunkBlocks,
-    });
-    hedger = new Hedger(
-      provider,
-      rpc,
-      optIns,
-      tx,
-      {
-        module,
-        engine,
-        markets: config.hedgeMarkets,
-        minTrade: BigInt(Math.round(config.hedgeMinTrade * 1e9)) * 10n ** 9n,
-        concurrency: config.readConcurrency,
-        cooldownMs: config.cooldownSeconds * 1000,
-        inShard: (account) => inShard(account, config.shardIndex, config.shardCount),
-      },
-      logger,
-      metrics,
-    );
-    logger.info({ markets: config.hedgeMarkets, minTrade: config.hedgeMinTrade }, "hedge mode on");
-  }
+    module,
+    lens,
+    engine,
+    volatilityOracle,
+    address,
+    nativePrice,
+  });
+  tasks.deleverager.onResult = (candidate, outcome, result) =>
+    events.emit("outcome", result === undefined ? { candidate, outcome } : { candidate, outcome, result });
+  if (tasks.hedger !== undefined) tasks.hedger.onHedgeOutcome = (hedge, outcome) => events.emit("hedgeOutcome", { hedge, outcome });
+  const ordered: KeeperTask[] = [
+    ...(config.poke ? [tasks.poker] : []),
+    tasks.deleverager,
+    ...(tasks.refresher === undefined ? [] : [tasks.refresher]),
+    ...(tasks.hedger === undefined ? [] : [tasks.hedger]),
+  ];
+  tasks.deleverager.addAccounts(discovery.accounts);
+  for (const task of ordered) await task.learnMarkets([...discovery.markets]);
+
   const heads = new HeadSource(provider, rpc, config.pollIntervalMs, logger);
-  if (ctx.websocket && config.subscribe) await heads.subscribe();
+  if (ctx.connection?.websocket === true && config.subscribe) await heads.subscribeVia(ctx.connection.headSubscriptions);
+  // After a failover the new endpoint may disagree near the head: re-read the last safeDepth blocks.
+  let seenSwitches = ctx.connection?.switches() ?? 0;
 
-  const events = new EventEmitter<KeeperEvents>();
-  const owned: string[] = [];
-  const addOwned = (accounts: readonly string[]) => {
-    for (const a of accounts) if (inShard(a, config.shardIndex, config.shardCount)) owned.push(a);
-  };
-  addOwned(discovery.accounts);
-  await poker.learnMarkets(discovery.markets);
-
-  /** Accounts (after a failure) and positions (after a deleverage) paused until a time. */
-  const cooldown = new Map<string, number>();
-  /** Markets whose deleverage window is exhausted. */
-  const windowWait = new Set<bigint>();
   let processed = discovery.lastBlock;
   let lastHead = processed;
   let lastProcessedAt = Date.now();
   let firstTickDone = false;
   let lastSave = 0;
   let savedBlock = -1;
+  let stopping = false;
 
-  const health = (): HealthReport => {
-    const age = (Date.now() - lastProcessedAt) / 1000;
-    // A first catch-up (logs from startBlock) can take long: it counts as alive while it reads blocks.
-    const syncing = !firstTickDone && (Date.now() - discovery.lastProgressAt) / 1000 <= config.healthMaxAgeSeconds;
-    const ok = !stopping && (age <= config.healthMaxAgeSeconds || syncing);
-    return {
-      ok,
-      body: {
-        status: stopping ? "stopping" : syncing && age > config.healthMaxAgeSeconds ? "syncing" : ok ? "ok" : "stale",
-        lastBlock: processed,
-        head: lastHead,
-        lag: Math.max(0, lastHead - processed),
-        secondsSinceLastBlock: Math.round(age * 10) / 10,
-        accounts: discovery.accountCount,
-        owned: owned.length,
-        inFlight: tx.inFlightCount,
-      },
-    };
-  };
+  const health = (): HealthReport =>
+    healthReport({
+      now: Date.now(),
+      stopping,
+      maxAgeSeconds: config.healthMaxAgeSeconds,
+      firstTickDone,
+      lastProgressAt: discovery.lastProgressAt,
+      lastProcessedAt,
+      lastHeadAt: heads.lastPollAt,
+      processed,
+      head: Math.max(lastHead, heads.lastHead),
+      accounts: discovery.accountCount,
+      owned: tasks.deleverager.owned.length,
+      inFlight: tx.inFlightCount,
+      unevaluable: tasks.deleverager.last.unevaluable,
+      balanceLow: balance?.low ?? false,
+      balance: balance?.balance === undefined ? undefined : formatEther(balance.balance),
+    });
   let server: MetricsServer | undefined;
   if (config.metrics) {
     server = await startMetricsServer(metrics, health, config.metricsHost, config.metricsPort);
@@ -401,187 +331,81 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
   const saveCheckpoint = async () => {
     if (discovery.lastBlock < 0 || discovery.lastBlockHash === "") return;
     if (discovery.lastBlock === savedBlock) return;
-    const snapshot = { lastBlock: discovery.lastBlock, lastBlockHash: discovery.lastBlockHash, accounts: [...discovery.accounts] };
+    const snapshot = {
+      lastBlock: discovery.lastBlock,
+      lastBlockHash: discovery.lastBlockHash,
+      accounts: [...discovery.accounts],
+      markets: [...discovery.markets],
+    };
     await store.save(snapshot);
     savedBlock = snapshot.lastBlock;
     lastSave = Date.now();
     logger.debug({ lastBlock: snapshot.lastBlock, accounts: snapshot.accounts.length }, "checkpoint written");
   };
 
-  const onOutcome = (candidate: Candidate, outcome: TxOutcome) => {
-    const key = `${candidate.account}:${candidate.market}`;
-    const context = { account: candidate.account, market: candidate.market };
-    let result: DeleverageResult | undefined;
-    switch (outcome.status) {
-      case "confirmed":
-        result = deleveragedEvent(outcome.receipt, module, candidate.account, candidate.market);
-        metrics.deleveragesConfirmed.inc();
-        cooldown.set(key, Date.now() + config.cooldownSeconds * 1000);
-        logger.info(
-          {
-            ...context,
-            hash: outcome.hash,
-            block: outcome.receipt.blockNumber,
-            gasUsed: outcome.receipt.gasUsed,
-            replacements: outcome.replacements,
-            ...(result === undefined
-              ? {}
-              : {
-                  sizeBefore: result.sizeBefore,
-                  sizeAfter: result.sizeAfter,
-                  price: result.price,
-                  notional: result.notional,
-                  cap: result.cap,
-                  binding: result.binding,
-                  keeperFee: result.keeperFee,
-                }),
-          },
-          "deleverage confirmed",
-        );
-        break;
-      case "reverted":
-        metrics.deleveragesFailed.inc({ reason: "reverted" });
-        cooldown.set(candidate.account, Date.now() + config.cooldownSeconds * 1000);
-        logger.warn(
-          { ...context, hash: outcome.hash, block: outcome.receipt.blockNumber },
-          "deleverage reverted on-chain (state changed after simulation)",
-        );
-        break;
-      case "failed":
-        metrics.deleveragesFailed.inc({ reason: outcome.reason });
-        cooldown.set(candidate.account, Date.now() + config.cooldownSeconds * 1000);
-        break;
-      case "cancelled":
-        metrics.deleveragesFailed.inc({ reason: "cancelled" });
-        break;
-      case "waiting":
-        windowWait.add(candidate.market);
-        break;
-      default:
-        break;
-    }
-    events.emit("outcome", result === undefined ? { candidate, outcome } : { candidate, outcome, result });
-  };
-
-  const coolingDown = (c: Candidate, now: number) =>
-    (cooldown.get(c.account) ?? 0) > now || (cooldown.get(`${c.account}:${c.market}`) ?? 0) > now;
-
-  /** Markets whose window is exhausted and still has no room. */
-  const windowBlocked = async (blockTag: number): Promise<Set<bigint>> => {
-    const blocked = new Set<bigint>();
-    for (const market of windowWait) {
-      try {
-        const data = await rpc.call("eth_call", () =>
-          provider.call({ to: module, data: moduleInterface.encodeFunctionData("deleverageCapacity", [market]), blockTag }),
-        );
-        const [remaining] = moduleInterface.decodeFunctionResult("deleverageCapacity", data) as unknown as [bigint, bigint];
-        if (remaining === 0n) blocked.add(market);
-        else windowWait.delete(market);
-      } catch {
-        blocked.add(market);
-      }
-    }
-    return blocked;
-  };
-
-  let sweepCursor = 0;
-  /** The next `count` owned accounts, round robin. */
-  const nextSweep = (count: number): string[] => {
-    if (owned.length === 0 || count === 0) return [];
-    const out: string[] = [];
-    for (let i = 0; i < Math.min(count, owned.length); i++) out.push(owned[(sweepCursor + i) % owned.length]!);
-    sweepCursor = (sweepCursor + out.length) % owned.length;
-    return out;
-  };
-  /** Statuses of the accounts to evaluate this block: every owned one, or the prefilter's suspects and the sweep. */
-  const scanAccounts = async (sync: SyncResult, blockTag: number): Promise<AccountStatus[]> => {
-    if (prefilter === undefined) {
-      metrics.accountsScanned.set(owned.length);
-      return scanner.scan(owned, blockTag);
-    }
-    if (sync.reorged) prefilter.invalidateAll();
-    else prefilter.invalidate(sync.touched);
-    await prefilter.refresh(owned, blockTag);
-    const { suspects } = prefilter.suspects(owned);
-    const flagged = new Set(suspects);
-    const sweep = nextSweep(config.sweepPerBlock).filter((a) => !flagged.has(a));
-    metrics.prefilterSuspects.set(suspects.length);
-    metrics.accountsScanned.set(suspects.length + sweep.length);
-    const statuses = await scanner.scan([...suspects, ...sweep], blockTag);
-    for (const s of statuses) {
-      if (flagged.has(s.account) || !s.ok || s.status !== Status.OverCap) continue;
-      metrics.prefilterMisses.inc();
-      prefilter.markMissed(s.account);
-      logger.error(
-        { account: s.account, modelRatio: prefilter.ratio(s.account), ratio: s.ratio },
-        "prefilter missed an over-cap account (found by the sweep); it is evaluated on-chain every block from now on",
-      );
-    }
-    return statuses;
-  };
-
   const tick = async (head: number) => {
     const started = Date.now();
     lastHead = head;
     metrics.head.set(head);
+    const switches = ctx.connection?.switches() ?? 0;
+    if (switches !== seenSwitches) {
+      seenSwitches = switches;
+      await discovery.rewind(config.safeDepth);
+    }
     const sync = await discovery.syncTo(head);
     if (sync.added.length > 0) {
-      addOwned(sync.added);
+      tasks.deleverager.addAccounts(sync.added);
       logger.info({ added: sync.added.length, total: discovery.accountCount, block: discovery.lastBlock }, "new accounts");
     }
-    if (sync.newMarkets.length > 0) {
-      await poker.learnMarkets(sync.newMarkets);
-      refresher?.learnMarkets(sync.newMarkets);
-    }
-    let blockTag = discovery.lastBlock;
-    if (config.poke && (await poker.pokeIfNeeded(blockTag))) {
-      blockTag = Math.max(blockTag, await rpc.call("eth_blockNumber", () => provider.getBlockNumber()));
-    }
-    const timer = metrics.scanSeconds.startTimer();
-    const statuses: AccountStatus[] = await scanAccounts(sync, blockTag);
-    timer();
-    const overCap = rankOverCap(statuses);
-    metrics.accountsOverCap.set(overCap.length);
-    metrics.accountsUnevaluable.set(statuses.filter((s) => !s.ok || s.status === 2).length);
-    const now = Date.now();
-    const blocked = windowWait.size > 0 ? await windowBlocked(blockTag) : new Set<bigint>();
-    const submitted = overCap.filter((c) => !tx.isInFlight(jobKey(c)) && !coolingDown(c, now) && !blocked.has(c.market));
-    if (overCap.length > 0) {
-      logger.info(
-        {
-          block: blockTag,
-          overCap: overCap.length,
-          submitting: submitted.length,
-          top: overCap.slice(0, 5).map((c) => ({ account: c.account, market: c.market, ratio: c.ratio })),
-        },
-        "over-cap accounts",
-      );
-    }
-    const jobs = submitted.map((c) => deleverageJob(module, c));
-    tx.submitAll(jobs, config.readConcurrency).forEach((promise, i) => void promise.then((outcome) => onOutcome(submitted[i]!, outcome)));
-    await refresher?.tick(blockTag);
-    const hedged: HedgeTrade[] = [];
-    for (const h of (await hedger?.tick(blockTag)) ?? []) {
-      const hedge = { account: h.account, market: h.market, sizeDelta: h.sizeDelta };
-      hedged.push(hedge);
-      void h.outcome.then((outcome) => events.emit("hedgeOutcome", { hedge, outcome }));
-    }
+    if (sync.newMarkets.length > 0) for (const task of ordered) await task.learnMarkets(sync.newMarkets);
+    const block = blockContext(discovery.lastBlock, head, sync);
+    await balance?.read(block.number);
+    for (const task of ordered) await task.run(block);
+    const outcomes = tx.submitAll(
+      block.batch.map((p) => p.job),
+      config.readConcurrency,
+    );
+    outcomes.forEach((promise, i) => void promise.then((outcome) => block.batch[i]!.onOutcome(outcome)));
 
-    processed = blockTag;
+    processed = block.number;
     lastProcessedAt = Date.now();
     firstTickDone = true;
     metrics.lastBlock.set(processed);
     metrics.lag.set(Math.max(0, lastHead - processed));
     metrics.accountsTracked.set(discovery.accountCount);
-    metrics.accountsOwned.set(owned.length);
+    metrics.accountsOwned.set(tasks.deleverager.owned.length);
     if (Date.now() - lastSave >= config.checkpointIntervalSeconds * 1000) await saveCheckpoint();
-    logger.debug({ block: blockTag, head, accounts: owned.length, overCap: overCap.length, ms: Date.now() - started }, "block processed");
-    events.emit("block", { number: blockTag, head, accounts: discovery.accountCount, owned: owned.length, overCap, submitted, hedged });
+    const { overCap, submitted } = tasks.deleverager.last;
+    logger.debug(
+      { block: processed, head, accounts: discovery.accountCount, overCap: overCap.length, ms: Date.now() - started },
+      "block processed",
+    );
+    events.emit("block", {
+      number: processed,
+      head,
+      accounts: discovery.accountCount,
+      owned: tasks.deleverager.owned.length,
+      overCap,
+      submitted,
+      hedged: tasks.hedger?.lastHedges ?? [],
+      poked: [...block.pendingFeeds],
+    });
+    return outcomes;
   };
 
-  let stopping = false;
   let fatal: unknown;
   const loop = async () => {
+    if (config.once) {
+      try {
+        const head = await heads.next(processed - 1, stopLoop.signal);
+        const outcomes = await tick(head);
+        await tx.sendsDone();
+        logger.info({ block: processed, submitted: outcomes.length }, "--once: block processed; waiting for what it sent");
+      } catch (error) {
+        if (!(stopLoop.signal.aborted || error instanceof AbortedError)) fatal = error;
+      }
+      return;
+    }
     while (!stopLoop.signal.aborted) {
       try {
         const head = await heads.next(processed, stopLoop.signal);
@@ -596,15 +420,6 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
   };
 
   const running = loop();
-  if (ctx.ownProvider instanceof WebSocketProvider) {
-    const socket = ctx.ownProvider.websocket as { addEventListener?: (event: string, fn: () => void) => void };
-    socket.addEventListener?.("close", () => {
-      if (stopping) return;
-      fatal = new Error("the WebSocket connection to the RPC closed; restart the keeper (it resumes from its checkpoint)");
-      void stop();
-    });
-  }
-
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -617,14 +432,17 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       await tx.drain(config.shutdownTimeoutSeconds * 1000);
       try {
         await saveCheckpoint();
-        logger.info({ lastBlock: discovery.lastBlock, accounts: discovery.accountCount }, "checkpoint written; stopped");
+        logger.info(
+          { lastBlock: discovery.lastBlock, accounts: discovery.accountCount, markets: discovery.markets.size },
+          "checkpoint written; stopped",
+        );
       } catch (error) {
         logger.error({ err: error }, "could not write the checkpoint at shutdown");
         fatal ??= error;
       }
       await heads.close().catch(() => undefined);
       await server?.close();
-      ctx.ownProvider?.destroy();
+      await ctx.connection?.close();
       if (fatal !== undefined) throw fatal;
     })();
     return stopped;
@@ -643,64 +461,149 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
     engine,
     volatilityOracle,
     accounts: () => discovery.accounts,
+    markets: () => [...discovery.markets],
     lastBlock: () => processed,
+    sendsDone: () => tx.sendsDone(),
     health,
   };
 }
 
-const jobKey = (c: Candidate) => `deleverage:${c.account}:${c.market}`;
-
-/** The deleverage job of a candidate: simulate, and map the module's reverts. */
-function deleverageJob(module: string, c: Candidate): TxJob {
-  return {
-    key: jobKey(c),
-    kind: "deleverage",
-    to: module,
-    data: moduleInterface.encodeFunctionData("deleverage", [c.account, c.market]),
-    errors: moduleInterface,
-    onRevert: (revert) => {
-      switch (revert?.name) {
-        case "NothingToDeleverage":
-        case "AlreadyDeleveraged":
-          return "drop";
-        case "DeleverageWindowExhausted":
-          return "wait";
-        case "PriceInvalid":
-        case "SequencerDown":
-        case "SequencerGracePeriod":
-          return "skip";
-        default:
-          return "fail";
-      }
-    },
-    context: { job: "deleverage", account: c.account, market: c.market, ratio: c.ratio, notional: c.notional, cap: c.cap },
+/**
+ * A signal handler for SIGINT and SIGTERM: the first signal stops the keeper (in-flight work finished or
+ * abandoned within `shutdownTimeoutSeconds`, checkpoint written); later ones (a process group's SIGINT
+ * arrives twice under `npm run`: from the terminal and forwarded by npm) are logged and otherwise ignored,
+ * so that the shutdown always completes.
+ */
+export function stopOnSignals(keeper: Keeper, logger: Logger): (signal: NodeJS.Signals) => void {
+  let received = 0;
+  return (signal) => {
+    if (received++ === 0) {
+      logger.info({ signal }, "signal received");
+      void keeper.stop().catch(() => undefined);
+    } else {
+      logger.info({ signal }, "signal received while stopping; finishing the shutdown");
+    }
   };
 }
 
-/** The `Deleveraged` event of `account`/`market` in a receipt. */
-export function deleveragedEvent(
-  receipt: TransactionReceipt,
-  module: string,
-  account: string,
-  market: bigint,
-): DeleverageResult | undefined {
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== module.toLowerCase() || log.topics[0] !== DELEVERAGED_TOPIC) continue;
-    const parsed = moduleInterface.parseLog(log);
-    if (parsed === null) continue;
-    const result: DeleverageResult = {
-      account: getAddress(parsed.args.account as string),
-      market: parsed.args.market as bigint,
-      keeper: getAddress(parsed.args.keeper as string),
-      sizeBefore: parsed.args.sizeBefore as bigint,
-      sizeAfter: parsed.args.sizeAfter as bigint,
-      price: parsed.args.price as bigint,
-      notional: parsed.args.notional as bigint,
-      cap: parsed.args.cap as bigint,
-      binding: Number(parsed.args.binding),
-      keeperFee: parsed.args.keeperFee as bigint,
-    };
-    if (result.account === getAddress(account) && result.market === market) return result;
+/** Calls `onExit` once the process's parent has gone (the process was re-parented), checking every second. */
+export function watchParent(onExit: () => void): NodeJS.Timeout {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    onExit();
+  }, 1_000);
+  timer.unref();
+  return timer;
+}
+
+interface TaskDeps {
+  provider: Provider;
+  rpc: Rpc;
+  tx: TxManager;
+  logger: Logger;
+  metrics: KeeperMetrics;
+  module: string;
+  lens: string;
+  engine: string;
+  volatilityOracle: string;
+  address: string | undefined;
+  nativePrice: NativePrice;
+}
+
+/** The keeper's tasks, built from the configuration. */
+async function buildTasks(config: KeeperConfig, d: TaskDeps) {
+  const { provider, rpc, tx, logger, metrics } = d;
+  const scanner = new Scanner(
+    provider,
+    rpc,
+    { lens: d.lens, module: d.module, oracle: d.volatilityOracle, chunkSize: config.lensChunkSize, concurrency: config.readConcurrency },
+    logger,
+  );
+  const prefilter =
+    config.scanMode === "prefilter"
+      ? new Prefilter(
+          provider,
+          rpc,
+          {
+            module: d.module,
+            engine: d.engine,
+            oracle: d.volatilityOracle,
+            margin: config.prefilterMargin,
+            snapshotConcurrency: config.readConcurrency,
+          },
+          logger,
+        )
+      : undefined;
+  const deleverager = new Deleverager(
+    provider,
+    rpc,
+    tx,
+    scanner,
+    prefilter,
+    d.nativePrice,
+    {
+      module: d.module,
+      oracle: d.volatilityOracle,
+      shardIndex: config.shardIndex,
+      shardCount: config.shardCount,
+      sweepPerBlock: config.sweepPerBlock,
+      readConcurrency: config.readConcurrency,
+      cooldownSeconds: config.cooldownSeconds,
+      unprofitable: config.unprofitable,
+    },
+    logger,
+    metrics,
+  );
+  const poker = new OraclePoker(
+    provider,
+    rpc,
+    { module: d.module, oracle: d.volatilityOracle, feeds: config.feeds, failurePauseMs: 10 * 60_000 },
+    logger,
+    metrics,
+  );
+  const refresher = config.refreshDepth
+    ? new DepthRefresher(
+        provider,
+        rpc,
+        tx,
+        { module: d.module, fraction: config.depthRefreshFraction, pauseMs: 10 * 60_000 },
+        logger,
+        metrics,
+      )
+    : undefined;
+  let hedger: Hedger | undefined;
+  if (config.hedge) {
+    if (d.address === undefined)
+      throw new ConfigError([
+        "KEEPER_PRIVATE_KEY: hedge mode needs the keeper's address (accounts opt in by approving it), even in dry-run",
+      ]);
+    const optIns = new OptIns(provider, rpc, {
+      engine: d.engine,
+      hedger: d.address,
+      startBlock: config.startBlock,
+      safeDepth: config.safeDepth,
+      logChunkBlocks: config.logChunkBlocks,
+    });
+    hedger = new Hedger(
+      provider,
+      rpc,
+      optIns,
+      tx,
+      {
+        module: d.module,
+        engine: d.engine,
+        markets: config.hedgeMarkets,
+        minTrade: BigInt(Math.round(config.hedgeMinTrade * 1e9)) * 10n ** 9n,
+        concurrency: config.readConcurrency,
+        cooldownMs: config.cooldownSeconds * 1000,
+        inShard: (account) => inShard(account, config.shardIndex, config.shardCount),
+      },
+      logger,
+      metrics,
+    );
+    logger.info({ markets: config.hedgeMarkets, minTrade: config.hedgeMinTrade }, "hedge mode on");
   }
-  return undefined;
+  return { deleverager, poker, refresher, hedger };
 }

@@ -124,6 +124,56 @@ export class KeeperMetrics {
     help: "Over-cap accounts found by the safety sweep that the prefilter had not flagged",
     registers: [this.registry],
   });
+  readonly deleveragesUnprofitable = new Counter({
+    name: "keeper_deleverages_unprofitable_total",
+    help: "Deleverages skipped because their keeper fee was below their gas cost (--unprofitable skip)",
+    registers: [this.registry],
+  });
+  readonly balance = new Gauge({
+    name: "keeper_balance_native",
+    help: "The keeper's balance, in whole native tokens (ETH)",
+    registers: [this.registry],
+  });
+  readonly balanceLow = new Gauge({
+    name: "keeper_balance_low",
+    help: "1 when the keeper's balance is below minBalance",
+    registers: [this.registry],
+  });
+  readonly rpcEndpointRequests = new Counter({
+    name: "keeper_rpc_endpoint_requests_total",
+    help: "Requests sent to each RPC endpoint",
+    labelNames: ["endpoint"] as const,
+    registers: [this.registry],
+  });
+  readonly rpcEndpointFailures = new Counter({
+    name: "keeper_rpc_endpoint_failures_total",
+    help: "Requests an RPC endpoint could not answer (refused, timeout, http, closed, ...), by endpoint and reason",
+    labelNames: ["endpoint", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly rpcEndpointUp = new Gauge({
+    name: "keeper_rpc_endpoint_up",
+    help: "1 while an RPC endpoint answers, 0 while it is backed off after a failure",
+    labelNames: ["endpoint"] as const,
+    registers: [this.registry],
+  });
+  readonly rpcEndpointActive = new Gauge({
+    name: "keeper_rpc_endpoint_active",
+    help: "1 for the RPC endpoint currently answering the keeper's requests",
+    labelNames: ["endpoint"] as const,
+    registers: [this.registry],
+  });
+  readonly rpcFailovers = new Counter({
+    name: "keeper_rpc_failovers_total",
+    help: "Switches of the keeper's requests to another RPC endpoint",
+    registers: [this.registry],
+  });
+  readonly websocketReconnects = new Counter({
+    name: "keeper_websocket_reconnects_total",
+    help: "WebSocket connections to an RPC endpoint made again after a close",
+    labelNames: ["endpoint"] as const,
+    registers: [this.registry],
+  });
   readonly scanSeconds = new Histogram({
     name: "keeper_scan_seconds",
     help: "Duration of one scan of every owned account",

@@ -1,9 +1,14 @@
 /**
- * Oracle poking: before caps are evaluated, every watched feed whose latest Chainlink round is newer than
- * the volatility oracle's cursor (`latestRoundData().roundId > feedState(feed).cursor`; proxy round ids
- * order by phase, then round) is poked, through the same transaction machinery as deleverages (simulated
- * first, dry-run respected, one poke per feed in flight). The watched feeds are the configured ones, or the
- * feed of every market seen in `PositionChanged` (`module.marketConfig(market).feed`).
+ * Oracle poking, the first task of each block: every watched feed whose latest Chainlink round is newer
+ * than the volatility oracle's cursor (`latestRoundData().roundId > feedState(feed).cursor`; proxy round ids
+ * order by phase, then round) gets a poke, through the same transaction machinery as deleverages
+ * (simulated first, dry-run respected, one poke per feed in flight). The poke is not waited for: its feed
+ * is listed in the block's `pendingFeeds`, the deleverage task evaluates and simulates through the
+ * deployless previews as if it were mined, and the deleverages go out right behind it at the next nonces
+ * (`after`), so that one block mines the poke and the deleverages (docs/KEEPER.md, "Reaction").
+ *
+ * The watched feeds are the configured ones, or the feed of every market the keeper knows
+ * (`module.marketConfig(market).feed`): seen in `PositionChanged`, or kept in the checkpoint.
  */
 import { getAddress, type Provider } from "ethers";
 
@@ -12,20 +17,20 @@ import { describeError } from "./errors.js";
 import type { Logger } from "./logger.js";
 import type { KeeperMetrics } from "./metrics.js";
 import type { Rpc } from "./rpc.js";
-import type { TxJob, TxManager, TxOutcome } from "./txManager.js";
+import type { BlockContext, KeeperTask } from "./tasks.js";
+import type { TxJob, TxOutcome } from "./txManager.js";
 
 export interface PokerOptions {
   module: string;
   oracle: string;
   /** Fixed list of feeds; undefined: the market feeds. */
   feeds: readonly string[] | undefined;
-  /** How long a tick waits for its pokes to be mined before evaluating caps anyway. */
-  waitMs: number;
   /** Pause after a feed's poke failed, milliseconds. */
   failurePauseMs: number;
 }
 
-export class OraclePoker {
+export class OraclePoker implements KeeperTask {
+  readonly name = "poke";
   private readonly marketFeeds = new Map<bigint, string>();
   private readonly pausedUntil = new Map<string, number>();
 
@@ -33,7 +38,6 @@ export class OraclePoker {
     private readonly provider: Provider,
     private readonly rpc: Rpc,
     private readonly options: PokerOptions,
-    private readonly tx: TxManager,
     private readonly logger: Logger,
     private readonly metrics: KeeperMetrics,
   ) {}
@@ -81,29 +85,24 @@ export class OraclePoker {
     return stale;
   }
 
-  /** Pokes every stale feed and waits (up to `waitMs`) for the pokes. Returns whether any was mined. */
-  async pokeIfNeeded(blockTag: number | "latest"): Promise<boolean> {
-    const stale = await this.staleFeeds(blockTag);
-    if (stale.length === 0) return false;
-    const jobs: TxJob[] = stale.map(({ feed, roundId, cursor }) => ({
-      key: `poke:${feed}`,
-      kind: "poke",
-      to: this.options.oracle,
-      data: oracleInterface.encodeFunctionData("poke", [feed]),
-      errors: oracleInterface,
-      onRevert: () => "fail",
-      confirmations: 1,
-      context: { job: "poke", feed, roundId, cursor },
-    }));
-    const outcomes = this.tx.submitAll(jobs, jobs.length);
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      Promise.all(outcomes),
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.options.waitMs))),
-    ]);
-    clearTimeout(timer);
-    outcomes.forEach((o, i) => void o.then((outcome) => this.record(stale[i]!.feed, outcome)));
-    return settled !== undefined && settled.some((o) => o.status === "confirmed");
+  /** Adds a poke of every stale feed to the block's batch, and lists those feeds as pending. */
+  async run(block: BlockContext): Promise<void> {
+    const stale = await this.staleFeeds(block.number);
+    for (const { feed, roundId, cursor } of stale) {
+      const job: TxJob = {
+        key: `poke:${feed}`,
+        kind: "poke",
+        to: this.options.oracle,
+        data: oracleInterface.encodeFunctionData("poke", [feed]),
+        errors: oracleInterface,
+        onRevert: () => "fail",
+        confirmations: 1,
+        context: { job: "poke", feed, roundId, cursor },
+      };
+      block.pendingFeeds.push(feed);
+      block.prerequisites.push(job.key);
+      block.batch.push({ job, onOutcome: (outcome) => this.record(feed, outcome) });
+    }
   }
 
   private record(feed: string, outcome: TxOutcome): void {

@@ -3,6 +3,10 @@
  * calls in flight, all at one block (so one scan is one consistent state). A chunk that keeps failing is
  * split in halves (a node's gas cap per `eth_call` is the usual cause), down to single accounts; a single
  * account that cannot be read fails the scan: an account is never silently skipped.
+ *
+ * With pending pokes (feeds whose volatility poke the keeper is about to send), each chunk is read through
+ * the deployless `StatusPreview` instead (`preview.ts`): the statuses the next block will show once the
+ * pokes are mined.
  */
 import type { Provider } from "ethers";
 
@@ -10,64 +14,20 @@ import { lensInterface } from "./abi.js";
 import { chunk, mapLimit } from "./chunks.js";
 import { describeError, FatalError } from "./errors.js";
 import type { Logger } from "./logger.js";
-import { rpcErrorDetail, type Rpc } from "./rpc.js";
+import { decodeStatusPreview, statusPreviewData } from "./preview.js";
+import { revertData, rootCause, rpcErrorDetail, type Rpc } from "./rpc.js";
+import { decodeStatusBatch } from "./status.js";
 import type { AccountStatus } from "./types.js";
+
+export { decodeStatusBatch } from "./status.js";
 
 export interface ScannerOptions {
   lens: string;
   module: string;
+  /** The volatility oracle (for previews). */
+  oracle?: string;
   chunkSize: number;
   concurrency: number;
-}
-
-/** Decodes the return data of `statusBatch`. */
-export function decodeStatusBatch(data: string): AccountStatus[] {
-  const [entries] = lensInterface.decodeFunctionResult("statusBatch", data) as unknown as [
-    {
-      account: string;
-      ok: boolean;
-      status: {
-        status: bigint;
-        equity: bigint;
-        requirement: bigint;
-        buffer: bigint;
-        freeEquity: bigint;
-        worst: {
-          market: bigint;
-          size: bigint;
-          price: bigint;
-          source: bigint;
-          notional: bigint;
-          cap: bigint;
-          binding: bigint;
-          deleverageNotional: bigint;
-        };
-        ratio: bigint;
-      };
-      reason: string;
-    }[],
-  ];
-  return entries.map((e) => ({
-    account: e.account,
-    ok: e.ok,
-    status: Number(e.status.status),
-    equity: e.status.equity,
-    requirement: e.status.requirement,
-    buffer: e.status.buffer,
-    freeEquity: e.status.freeEquity,
-    worst: {
-      market: e.status.worst.market,
-      size: e.status.worst.size,
-      price: e.status.worst.price,
-      source: Number(e.status.worst.source),
-      notional: e.status.worst.notional,
-      cap: e.status.worst.cap,
-      binding: Number(e.status.worst.binding),
-      deleverageNotional: e.status.worst.deleverageNotional,
-    },
-    ratio: e.status.ratio,
-    reason: e.reason,
-  }));
 }
 
 /** Whether a failed call was too large for the node (out of gas under its call gas cap, response too big). */
@@ -100,25 +60,46 @@ export class Scanner {
     private readonly logger: Logger,
   ) {}
 
-  /** The status of every account at `blockTag`, in the order given. */
-  async scan(accounts: readonly string[], blockTag: number | "latest"): Promise<AccountStatus[]> {
-    const parts = await mapLimit(chunk(accounts, this.options.chunkSize), this.options.concurrency, (part) => this.read(part, blockTag));
+  /**
+   * The status of every account at `blockTag`, in the order given; with `pendingFeeds`, as it will be once
+   * those feeds are poked.
+   */
+  async scan(accounts: readonly string[], blockTag: number | "latest", pendingFeeds: readonly string[] = []): Promise<AccountStatus[]> {
+    const parts = await mapLimit(chunk(accounts, this.options.chunkSize), this.options.concurrency, (part) =>
+      this.read(part, blockTag, pendingFeeds),
+    );
     return parts.flat();
   }
 
-  private async read(accounts: readonly string[], blockTag: number | "latest"): Promise<AccountStatus[]> {
-    const data = lensInterface.encodeFunctionData("statusBatch", [this.options.module, accounts]);
+  /** One `statusBatch` call, or one `StatusPreview` when feeds are pending. */
+  private async call(accounts: readonly string[], blockTag: number | "latest", pendingFeeds: readonly string[]): Promise<AccountStatus[]> {
+    if (pendingFeeds.length === 0 || this.options.oracle === undefined) {
+      const data = lensInterface.encodeFunctionData("statusBatch", [this.options.module, accounts]);
+      return decodeStatusBatch(await this.provider.call({ to: this.options.lens, data, blockTag }));
+    }
+    const data = statusPreviewData(this.options.oracle, pendingFeeds, this.options.module, accounts);
     try {
-      const result = await this.rpc.call("eth_call", async () => {
+      await this.provider.call({ data, blockTag });
+    } catch (error) {
+      const reverted = revertData(rootCause(error));
+      const statuses = reverted === undefined ? undefined : decodeStatusPreview(reverted);
+      if (statuses !== undefined) return statuses;
+      throw error;
+    }
+    throw new Error("StatusPreview returned instead of reverting with its result");
+  }
+
+  private async read(accounts: readonly string[], blockTag: number | "latest", pendingFeeds: readonly string[]): Promise<AccountStatus[]> {
+    try {
+      const statuses = await this.rpc.call("eth_call", async () => {
         try {
-          return await this.provider.call({ to: this.options.lens, data, blockTag });
+          return await this.call(accounts, blockTag, pendingFeeds);
         } catch (error) {
           // Too large is not retried as is: it is split below.
           if (isCapacityError(error)) throw new CapacityError(error);
           throw error;
         }
       });
-      const statuses = decodeStatusBatch(result);
       if (statuses.length !== accounts.length)
         throw new Error(`statusBatch returned ${statuses.length} entries for ${accounts.length} accounts`);
       return statuses;
@@ -138,7 +119,10 @@ export class Scanner {
         { accounts: accounts.length, error: describeError(error) },
         "statusBatch chunk too large for the node; splitting it",
       );
-      return [...(await this.read(accounts.slice(0, half), blockTag)), ...(await this.read(accounts.slice(half), blockTag))];
+      return [
+        ...(await this.read(accounts.slice(0, half), blockTag, pendingFeeds)),
+        ...(await this.read(accounts.slice(half), blockTag, pendingFeeds)),
+      ];
     }
   }
 }

@@ -16,7 +16,13 @@
  *    says there is nothing left to do, replace it with a zero-value self-transfer (a cancel), so the nonce
  *    never becomes a gap.
  *
- * Dry-run stops after step 1 and reports what would be sent.
+ * A job may depend on jobs before it in the same batch (`after`): it is sent right behind them, at the next
+ * nonces, without waiting for them to be mined (a block executes one sender's transactions in nonce order),
+ * and not at all if one of them was not sent. Such a job is simulated through a deployless `preview` that
+ * reproduces the state its prerequisites create (docs/KEEPER.md, "Reaction"). A `gate` may skip a job after
+ * its simulation (the profitability check).
+ *
+ * Dry-run stops after step 1 (and the gate) and reports what would be sent.
  */
 import {
   isError,
@@ -46,6 +52,22 @@ export interface DecodedRevert {
 /** What to do about a simulation that reverted. */
 export type RevertAction = "drop" | "wait" | "skip" | "fail";
 
+/** What a deployless preview reported: success with the gas of the call (and a value, e.g. a fee), or the call's revert data. */
+export type PreviewVerdict = { ok: true; gasUsed: bigint; value?: bigint } | { ok: false; revertData: string };
+
+/** A simulation that succeeded: the gas the transaction needs (without the margin), and what the preview reported. */
+export interface Estimate {
+  gas: bigint;
+  /** The gas price the transaction is expected to pay (base fee plus tip, under the cap), wei. */
+  gasPrice: bigint;
+  /** The preview's value (the deleverage's keeper fee), when the job has a preview. */
+  value: bigint | undefined;
+}
+
+/** Gas a transaction needs beyond what a preview measured inside its constructor (intrinsic gas, calldata, and the
+ * storage the preview had already warmed). */
+export const PREVIEW_GAS_OVERHEAD = 60_000n;
+
 export interface TxJob {
   /** In-flight key: at most one job per key at a time. */
   key: string;
@@ -60,10 +82,19 @@ export interface TxJob {
   context: Record<string, unknown>;
   /** Confirmations before the outcome is final (default: the manager's). */
   confirmations?: number;
+  /** Simulate with this deployless call (creation code and arguments; it always reverts) instead of calling `to`. */
+  preview?: { data: string; decode: (revertData: string) => PreviewVerdict | undefined };
+  /** Keys of earlier jobs of the same batch that must be sent before this one (else it is not sent). */
+  after?: readonly string[];
+  /** Decides after a successful simulation: an outcome skips the job (e.g. `unprofitable`). */
+  gate?: (estimate: Estimate) => TxOutcome | undefined;
 }
 
 export type TxOutcome =
   | { status: "confirmed"; hash: string; nonce: number; receipt: TransactionReceipt; replacements: number }
+  /** Mined but short of its confirmations when the keeper stopped (or finished `--once`). */
+  | { status: "mined"; hash: string; nonce: number; receipt: TransactionReceipt; confirmations: number }
+  | { status: "unprofitable"; reason: string; fee: bigint; cost: bigint }
   | { status: "reverted"; hash: string; nonce: number; receipt: TransactionReceipt }
   | { status: "cancelled"; nonce: number; reason: string }
   | { status: "dropped"; reason: string; revert?: DecodedRevert }
@@ -159,6 +190,12 @@ function messageOf(error: unknown): string {
 
 export class TxManager {
   private readonly inFlight = new Map<string, Promise<TxOutcome>>();
+  /** Jobs mined and waiting only for confirmations. */
+  private readonly confirming = new Set<string>();
+  /** Jobs whose first transaction was broadcast (cleared by the pipeline that reads it). */
+  private readonly broadcast = new Set<string>();
+  /** Batches still simulating or sending. */
+  private readonly pipelines = new Set<Promise<void>>();
   private readonly slots: Semaphore;
   private nonceLock: Promise<void> = Promise.resolve();
   private nextNonce: number | undefined;
@@ -235,8 +272,15 @@ export class TxManager {
       accepted.push({ job, resolve, promise });
       outcomes.push(promise);
     }
-    void this.pipeline(accepted, simulationConcurrency);
+    const pipeline = this.pipeline(accepted, simulationConcurrency);
+    this.pipelines.add(pipeline);
+    void pipeline.finally(() => this.pipelines.delete(pipeline));
     return outcomes;
+  }
+
+  /** Settles once every batch submitted so far has been simulated and sent (or not sent): nothing more will be broadcast. */
+  async sendsDone(): Promise<void> {
+    await Promise.allSettled([...this.pipelines]);
   }
 
   submit(job: TxJob): Promise<TxOutcome> {
@@ -252,20 +296,31 @@ export class TxManager {
     const simSlots = new Semaphore(Math.max(1, simulationConcurrency));
     const simulations = accepted.map(({ job }) => simSlots.run(() => this.prepare(job)));
     // 2. Send in order; 3. track in the background.
+    const notSent = new Set<string>();
     for (let i = 0; i < accepted.length; i++) {
       const { job, resolve } = accepted[i]!;
+      const missing = job.after?.find((key) => notSent.has(key));
+      if (missing !== undefined) {
+        notSent.add(job.key);
+        this.logger.info({ ...job.context, prerequisite: missing }, "not sent: a transaction it depends on was not sent");
+        finish(job, resolve, { status: "retry-later", reason: `prerequisite ${missing} not sent` });
+        continue;
+      }
       let prepared: Prepared;
       try {
         prepared = await simulations[i]!;
       } catch (error) {
+        notSent.add(job.key);
         finish(job, resolve, { status: "failed", reason: "internal", error: describeError(error) });
         continue;
       }
       if (prepared.outcome !== undefined) {
+        notSent.add(job.key);
         finish(job, resolve, prepared.outcome);
         continue;
       }
       if (this.stopping) {
+        notSent.add(job.key);
         finish(job, resolve, { status: "skipped", reason: "stopping" });
         continue;
       }
@@ -279,6 +334,7 @@ export class TxManager {
         .finally(release);
       // Wait until this job's first broadcast is done before sending the next one (nonce order).
       await Promise.race([this.firstBroadcast.get(job.key) ?? Promise.resolve(), sending.then(() => undefined)]);
+      if (!this.broadcast.delete(job.key)) notSent.add(job.key);
       void sending.then((outcome) => finish(job, resolve, outcome));
     }
   }
@@ -289,6 +345,12 @@ export class TxManager {
   private async prepare(job: TxJob): Promise<Prepared> {
     const verdict = await this.simulate(job);
     if (verdict.outcome !== undefined) return verdict;
+    if (job.gate !== undefined) {
+      const fees = await this.currentFees().catch(() => undefined);
+      const gasPrice = fees === undefined ? this.options.maxFeePerGas : fees.expected;
+      const skip = job.gate({ gas: verdict.gas!, gasPrice, value: verdict.value });
+      if (skip !== undefined) return { outcome: skip };
+    }
     if (this.options.dryRun) {
       const fees = await this.currentFees().catch(() => undefined);
       this.logger.info({ ...job.context, gasLimit: verdict.gasLimit, ...(fees ?? {}), dryRun: true }, `dry-run: would send ${job.kind}`);
@@ -299,6 +361,7 @@ export class TxManager {
 
   /** eth_call (then eth_estimateGas unless `estimate` is false), both on the latest block; maps a revert through the job. */
   private async simulate(job: TxJob, estimate = true): Promise<Prepared> {
+    if (job.preview !== undefined) return this.simulatePreview(job, job.preview);
     const request = { from: this.options.from, to: job.to, data: job.data };
     try {
       await this.rpc.call("eth_call", () => this.provider.call({ ...request, blockTag: "latest" }));
@@ -317,7 +380,7 @@ export class TxManager {
           : this.provider.estimateGas(request),
       );
       this.metrics.simulations.inc({ result: "ok" });
-      return { gasLimit: (estimate_ * BigInt(100 + this.options.gasLimitMarginPercent)) / 100n };
+      return { gas: estimate_, gasLimit: this.withMargin(estimate_) };
     } catch (error) {
       const data = revertData(rootCause(error));
       if (data === undefined) {
@@ -325,6 +388,45 @@ export class TxManager {
         this.logger.warn({ ...job.context, error: describeError(error) }, "simulation failed (RPC); will retry on a later block");
         return { outcome: { status: "retry-later", reason: describeError(error) } };
       }
+      return this.onSimulatedRevert(job, data);
+    }
+  }
+
+  private withMargin(gas: bigint): bigint {
+    return (gas * BigInt(100 + this.options.gasLimitMarginPercent)) / 100n;
+  }
+
+  /** Simulates through the job's deployless preview: it always reverts, with the verdict. */
+  private async simulatePreview(job: TxJob, preview: NonNullable<TxJob["preview"]>): Promise<Prepared> {
+    let data: string | undefined;
+    try {
+      await this.rpc.call("eth_call", () => this.provider.call({ from: this.options.from, data: preview.data, blockTag: "latest" }));
+    } catch (error) {
+      data = revertData(rootCause(error));
+      if (data === undefined) {
+        this.metrics.simulations.inc({ result: "error" });
+        this.logger.warn({ ...job.context, error: describeError(error) }, "simulation failed (RPC); will retry on a later block");
+        return { outcome: { status: "retry-later", reason: describeError(error) } };
+      }
+    }
+    const verdict = data === undefined ? undefined : preview.decode(data);
+    if (verdict === undefined) {
+      this.metrics.simulations.inc({ result: "error" });
+      this.logger.warn(
+        { ...job.context, data: data?.slice(0, 10) },
+        "preview answered something else than its verdict; will retry on a later block",
+      );
+      return { outcome: { status: "retry-later", reason: "preview without a verdict" } };
+    }
+    if (!verdict.ok) return this.onSimulatedRevert(job, verdict.revertData);
+    this.metrics.simulations.inc({ result: "ok" });
+    const gas = verdict.gasUsed + PREVIEW_GAS_OVERHEAD;
+    return { gas, gasLimit: this.withMargin(gas), value: verdict.value };
+  }
+
+  /** Maps a simulation's revert data through the job. */
+  private onSimulatedRevert(job: TxJob, data: string): Prepared {
+    {
       const revert = decodeRevert(job.errors, data);
       const action = job.onRevert(revert);
       this.metrics.simulations.inc({ result: revert?.name ?? "revert" });
@@ -349,11 +451,15 @@ export class TxManager {
     }
   }
 
-  /** Current EIP-1559 fees from the latest block's base fee; undefined when the base fee is above the cap. */
-  async currentFees(): Promise<Fees | undefined> {
+  /**
+   * Current EIP-1559 fees from the latest block's base fee, with the price a transaction is expected to pay
+   * (`expected`: base fee plus tip); undefined when the base fee is above the cap.
+   */
+  async currentFees(): Promise<(Fees & { expected: bigint }) | undefined> {
     const block = await this.rpc.call("eth_getBlockByNumber", () => this.provider.getBlock("latest"));
     const baseFee = block?.baseFeePerGas ?? 0n;
-    return marketFees(baseFee, this.options.priorityFee, this.options.maxFeePerGas);
+    const fees = marketFees(baseFee, this.options.priorityFee, this.options.maxFeePerGas);
+    return fees === undefined ? undefined : { ...fees, expected: min(fees.maxFeePerGas, baseFee + fees.maxPriorityFeePerGas) };
   }
 
   /** Serializes nonce assignment and broadcast. */
@@ -423,6 +529,7 @@ export class TxManager {
           }
           return { kind: "fatal" as const, reason: "rejected", error: result.error };
         });
+        if (sent.kind === "sent") this.broadcast.add(job.key);
         markFirst();
         if (sent.kind === "retry") {
           this.logger.warn(
@@ -488,28 +595,56 @@ export class TxManager {
 
   /** Follows a sent job to its outcome (see the module comment). */
   private async track(job: TxJob, state: TrackState): Promise<TxOutcome | "nonce-taken"> {
+    try {
+      return await this.follow(job, state);
+    } finally {
+      this.confirming.delete(job.key);
+    }
+  }
+
+  private async follow(job: TxJob, state: TrackState): Promise<TxOutcome | "nonce-taken"> {
     const { nonce } = state;
     let lastSend = Date.now();
     let replacements = 0;
     let cancelled: { hash: string | undefined; reason: string } | undefined;
     let misses = 0;
+    /** Our transaction as last seen mined, short of its confirmations. */
+    let mined: { receipt: TransactionReceipt; confirmations: number } | undefined;
     const signal = this.abort.signal;
     for (;;) {
       if (signal.aborted) {
+        if (mined !== undefined) {
+          const required = job.confirmations ?? this.options.confirmations;
+          this.logger.info(
+            {
+              ...job.context,
+              nonce,
+              hash: mined.receipt.hash,
+              block: mined.receipt.blockNumber,
+              confirmations: mined.confirmations,
+              required,
+            },
+            "mined, not yet final when the keeper stopped",
+          );
+          return { status: "mined", hash: mined.receipt.hash, nonce, receipt: mined.receipt, confirmations: mined.confirmations };
+        }
         this.logger.warn({ ...job.context, nonce, hashes: state.hashes }, "abandoned at shutdown while pending");
         return { status: "abandoned", nonce, hashes: state.hashes };
       }
       try {
-        const mined = await this.rpc.call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, "latest"));
-        if (mined > nonce) {
+        const count = await this.rpc.call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, "latest"));
+        if (count > nonce) {
           const receipt = await this.findReceipt(state.hashes);
           if (receipt === undefined) {
+            mined = undefined;
+            this.confirming.delete(job.key);
             // The nonce is used but by none of our transactions (or the node's index lags: look again).
             if (++misses >= 3) return "nonce-taken";
           } else {
             misses = 0;
             const head = await this.rpc.call("eth_blockNumber", () => this.provider.getBlockNumber());
-            if (head - receipt.blockNumber + 1 >= (job.confirmations ?? this.options.confirmations)) {
+            const confirmations = head - receipt.blockNumber + 1;
+            if (confirmations >= (job.confirmations ?? this.options.confirmations)) {
               const again = await this.rpc.call("eth_getTransactionReceipt", () => this.provider.getTransactionReceipt(receipt.hash));
               if (again !== null && again.blockHash === receipt.blockHash) {
                 if (cancelled !== undefined && again.to?.toLowerCase() === this.options.from.toLowerCase()) {
@@ -520,7 +655,12 @@ export class TxManager {
                 return { status: "reverted", hash: again.hash, nonce, receipt: again };
               }
               // Reorganized out since: keep tracking (it may be mined again, or need a resend).
+              mined = undefined;
+              this.confirming.delete(job.key);
               this.logger.warn({ ...job.context, hash: receipt.hash }, "receipt vanished (reorg); tracking again");
+            } else if (receipt.status === 1 || cancelled !== undefined) {
+              mined = { receipt, confirmations };
+              this.confirming.add(job.key);
             }
           }
         } else if (Date.now() - lastSend >= this.options.stuckAfterMs && cancelled === undefined) {
@@ -676,12 +816,14 @@ export class TxManager {
    */
   async drain(timeoutMs: number): Promise<void> {
     this.stopping = true;
-    const pending = [...this.inFlight.values()];
-    if (pending.length === 0) return;
-    this.logger.info({ inFlight: pending.length, timeoutMs }, "waiting for in-flight transactions");
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled(pending), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-    clearTimeout(timer);
+    if (this.inFlight.size === 0) return;
+    this.logger.info({ inFlight: this.inFlight.size, timeoutMs }, "waiting for in-flight transactions to be mined");
+    // Wait for what is not mined yet; a mined transaction's remaining confirmations are not waited for (on a
+    // chain that makes no more blocks they never come).
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > this.confirming.size && Date.now() < deadline) {
+      await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(Math.min(100, Math.max(1, deadline - Date.now())))]);
+    }
     if (this.inFlight.size > 0) {
       this.abort.abort(new AbortedError("shutdown"));
       await Promise.allSettled([...this.inFlight.values()]);
@@ -699,7 +841,11 @@ interface TrackState {
 }
 
 interface Prepared {
+  /** The gas the transaction needs (estimate, or the preview's measure plus overhead), before the margin. */
+  gas?: bigint;
   gasLimit?: bigint;
+  /** The preview's value (a fee), when simulated through one. */
+  value?: bigint;
   outcome?: TxOutcome;
 }
 

@@ -1,5 +1,6 @@
 import hre from "hardhat";
 
+import { ensureBuilt } from "./build.js";
 import { useDeterministicClock } from "./clock.js";
 
 /**
@@ -11,11 +12,12 @@ import { useDeterministicClock } from "./clock.js";
 export const SIMULATION_CHAIN = { allowBlocksWithSameTimestamp: true, gasMultiplier: 1.5 };
 
 /**
- * A fresh chain with the project compiled: the in-process simulated network by default, or a named network
- * of `hardhat.config.ts` (e.g. `mainnetFork`); `override` adjusts the in-process network (e.g. `SIMULATION_CHAIN`).
+ * A fresh chain with the project compiled (once per process, serialized with other processes' builds: see
+ * `scripts/lib/build.ts`): the in-process simulated network by default, or a named network of
+ * `hardhat.config.ts` (e.g. `mainnetFork`); `override` adjusts the in-process network (e.g. `SIMULATION_CHAIN`).
  */
 export async function inProcessChain(network?: string, override?: typeof SIMULATION_CHAIN) {
-  await hre.tasks.getTask("build").run({ quiet: true, noTests: true });
+  await ensureBuilt();
   if (network !== undefined) return hre.network.create(network);
   return override === undefined ? hre.network.create() : hre.network.create({ override });
 }

@@ -4,14 +4,15 @@
  * (files with their SHA-256), with what seed and parameters. Nothing in it depends on the clock, so a rerun
  * with the same inputs writes the same bytes; timings go to the console.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { promisify } from "node:util";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { gitState, packageVersion } from "./checkout.js";
 import type { EnvironmentMode } from "./environment.js";
+
+export { gitState, packageVersion };
 
 export interface Provenance {
   tool: string;
@@ -39,35 +40,6 @@ export interface ProvenanceInput {
   inputs?: readonly string[];
   seed?: number | null;
   parameters?: Record<string, unknown>;
-}
-
-const run = promisify(execFile);
-let git: Promise<{ commit: string | null; dirty: boolean | null }> | undefined;
-
-/** The checkout's commit and dirty flag (read once per process). */
-export function gitState(): Promise<{ commit: string | null; dirty: boolean | null }> {
-  git ??= (async () => {
-    try {
-      const [{ stdout: head }, { stdout: status }] = await Promise.all([
-        run("git", ["rev-parse", "HEAD"], { encoding: "utf8" }),
-        run("git", ["status", "--porcelain"], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }),
-      ]);
-      return { commit: head.trim(), dirty: status.trim() !== "" };
-    } catch {
-      return { commit: null, dirty: null };
-    }
-  })();
-  return git;
-}
-
-let version: Promise<string> | undefined;
-
-/** The version in package.json. */
-export function packageVersion(): Promise<string> {
-  version ??= readFile(new URL("../../package.json", import.meta.url), "utf8").then(
-    (text) => (JSON.parse(text) as { version: string }).version,
-  );
-  return version;
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -35,6 +35,11 @@ export interface SystemOptions {
    * reference pool: for accounts with several positions (gas benchmarks). Default 0.
    */
   extraMarkets?: number;
+  /**
+   * Ignition's deployment id, for a separate node (its record goes to `deploy/deployments/<id>`): one per
+   * node instance, so that a restarted dev node gets a fresh deployment (`scripts/lib/deployLocal.ts`).
+   */
+  deploymentId?: string;
 }
 
 /**
@@ -85,7 +90,7 @@ export async function deploySystem(connection: Connection, options: SystemOption
   const extraFeeds = new Map<bigint, Feed>();
   for (let i = 0; i < (options.extraMarkets ?? 0); i++)
     extraFeeds.set(ETH_MARKET + 1n + BigInt(i), await deployFeed(ethers, 8, `ETH-${i + 2} / USD`));
-  const ballast = await deployBallast(connection);
+  const ballast = await deployBallast(connection, {}, options.deploymentId);
   const usdc = await environment.usdc.getAddress();
   const weth = await environment.weth.getAddress();
   const poolAddress = await pool.getAddress();

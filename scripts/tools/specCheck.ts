@@ -1,6 +1,6 @@
 /**
- * Keeps `docs/SPEC.md` true: every requirement row names at least one test, every test file and title it
- * names exists, and every file path it quotes exists.
+ * Keeps `docs/SPEC.md` true: requirement IDs are unique, every requirement row names at least one test, every
+ * test file and title it names exists, and every file path it quotes exists.
  *
  * How SPEC names tests: "Test files:" paragraphs give abbreviations (`test/unit/rounds.test.ts` (C); a bare
  * name such as `governance` (G) is the one test file of that name). A row's "Proved by" cell lists, separated
@@ -253,11 +253,15 @@ export function checkSpec(spec: string, root: string): SpecProblem[] {
     }
   }
 
-  // Requirement rows.
+  // Requirement rows: each ID once (two documents merged must not both keep a row under one ID).
+  const seen = new Map<string, number>();
   for (const [i, line] of lines.entries()) {
     const row = /^\|\s*([A-Z]{1,4}-\d+)\s*\|/.exec(line);
     if (row === null) continue;
     const id = row[1]!;
+    const first = seen.get(id);
+    if (first !== undefined) problems.push({ line: i + 1, message: `${id}: duplicate requirement ID (first on line ${first})` });
+    else seen.set(id, i + 1);
     const cells = line.split("|").map((c) => c.trim());
     const proved = cells[cells.length - 2] ?? "";
     let namedTests = 0;

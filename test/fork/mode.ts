@@ -2,6 +2,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { network } from "hardhat";
 
 import { type Environment, forkRequested, mainnetForkEnvironment } from "../../scripts/lib/environment.js";
+import { checkMainnetFork } from "../../scripts/lib/forkCheck.js";
 
 /** The seed of every random scenario: fixed by default, `SCENARIO_SEED` overrides; printed on failure. */
 export function scenarioSeed(): number {
@@ -16,6 +17,7 @@ export async function scenarioChain(
   mode: "replica" | "mainnet-fork",
 ): Promise<{ connection: NetworkConnection; environment?: Environment }> {
   if (mode === "replica") return { connection: await network.create() };
+  await checkMainnetFork();
   const connection = await network.create("mainnetFork");
   return { connection, environment: await mainnetForkEnvironment(connection) };
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -82,8 +82,10 @@ const rows: Row[] = [
 describe("every command line (one table: help, version, unknown flags, numbers, error style)", () => {
   it("the table covers every npm script that starts a command", () => {
     const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+    // `npm run keeper` starts bin/keeper.mjs, which runs scripts/keeper.ts in a development install (and the
+    // compiled dist/keeper/keeper.js in a runtime-only one).
     const started = Object.values(scripts)
-      .map((s) => /^tsx (scripts\/\S+\.ts)/.exec(s)?.[1])
+      .map((s) => /^tsx (scripts\/\S+\.ts)/.exec(s)?.[1] ?? (/^(exec )?node bin\/keeper\.mjs\b/.test(s) ? "scripts/keeper.ts" : undefined))
       .filter((e): e is string => e !== undefined && !e.startsWith("scripts/tools/"));
     expect([...new Set(started)].sort()).to.deep.equal(rows.map((r) => r.entry).sort());
   });
@@ -149,6 +151,11 @@ describe("every command line (one table: help, version, unknown flags, numbers, 
       expect(out.code, `${row.name}: ${out.stderr}`).to.equal(0);
       expect(out.stdout).to.match(new RegExp(`^ballast ${version.replace(/\./g, "\\.")} ${row.name} \\(`));
     }
+    // The keeper as `npm run keeper` starts it: bin/keeper.mjs, one process (the runtime build's --version is
+    // checked by test/e2e/runtime.test.ts).
+    const bin = spawnSync(process.execPath, ["bin/keeper.mjs", "--version"], { encoding: "utf8" });
+    expect(bin.status, bin.stderr).to.equal(0);
+    expect(bin.stdout).to.match(new RegExp(`^ballast ${version.replace(/\./g, "\\.")} keeper \\(`));
   });
 
   it("no entry file imports generated code (TypeChain types, artifacts) before the command has built it", () => {

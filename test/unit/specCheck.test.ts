@@ -61,6 +61,13 @@ describe("npm run lint:spec (docs/SPEC.md names only tests that exist)", () => {
     expect(problems.some((m) => m.includes("RM-04: no test proves it"))).to.equal(true);
   });
 
+  it("fails on a requirement ID used by two rows", () => {
+    const problems = checkSpec(spec(["| RM-01 | x | A |", "| RM-02 | y | P |", "| RM-01 | z | A |"].join("\n")), root).map(
+      (p) => p.message,
+    );
+    expect(problems).to.deep.equal(["RM-01: duplicate requirement ID (first on line 5)"]);
+  });
+
   it("reads titles without running the tests: literals, templates as wildcards, suites joined to their tests", () => {
     const titles = mochaTitles("x.test.ts", readFileSync(path.join(root, "test/unit/a.test.ts"), "utf8"));
     expect(referenceMatches("suite a case 1 holds", titles)).to.equal(true);

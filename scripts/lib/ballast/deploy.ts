@@ -15,9 +15,12 @@ export interface Ballast {
 export async function deployBallast(
   connection: NetworkConnection,
   parameters: { admin?: string; adminDelay?: number } = {},
+  /** Ignition's deployment id (its record under `deploy/deployments/<id>` on a non-simulated network). */
+  deploymentId?: string,
 ): Promise<Ballast> {
   const deployed = await connection.ignition.deploy(BallastModule, {
     parameters: { Ballast: { ...parameters }, VolatilityOracle: { ...parameters } },
+    ...(deploymentId === undefined ? {} : { deploymentId }),
   });
   const { ethers } = connection;
   return {

@@ -18,8 +18,11 @@ export async function deployFeed(
   description = "ETH / USD",
   missing: number = MissingRound.ReturnZeros,
 ): Promise<Feed> {
-  const aggregator = await ethers.deployContract("TestOffchainAggregator", [decimals, description, missing]);
-  const proxy = await ethers.deployContract("EACAggregatorProxy", [await aggregator.getAddress(), ethers.ZeroAddress]);
+  // Waited for: on a separate node (anvil) mining is asynchronous, and the replica reads the code next.
+  const aggregator = await (await ethers.deployContract("TestOffchainAggregator", [decimals, description, missing])).waitForDeployment();
+  const proxy = await (
+    await ethers.deployContract("EACAggregatorProxy", [await aggregator.getAddress(), ethers.ZeroAddress])
+  ).waitForDeployment();
   return { aggregator, proxy, address: await proxy.getAddress() };
 }
 
@@ -47,7 +50,7 @@ export function proxyRoundId(phase: number, round: number | bigint): bigint {
 export async function setPrice(feed: Feed, price: number, updatedAt?: number): Promise<void> {
   const decimals = Number(await feed.aggregator.decimals());
   const time = updatedAt ?? (await feed.aggregator.runner!.provider!.getBlock("latest"))!.timestamp;
-  await feed.aggregator.transmit(answer(price, decimals), time);
+  await (await feed.aggregator.transmit(answer(price, decimals), time)).wait();
 }
 
 /** A price as the feed's integer answer. */

@@ -5,14 +5,18 @@
  * - unknown flags get a "did you mean"; numbers are validated with the flag named; a negative number is a
  *   value (`--accounts -3` is "expected a whole number from 1 to 1000, got "-3"", not a parser puzzle);
  * - one error style: `error: ...` on stderr; exit 2 for usage, 1 for bad input or a failed run;
- * - a command that needs compiled artifacts builds them before it runs.
+ * - a command that needs compiled artifacts builds them before it runs (after its `preflight` checks).
  */
 import { parseArgs } from "node:util";
 
-import { InputError, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
+import { explainParseError, joinNegativeValues } from "./argv.js";
 import type { Flag } from "./flags.js";
-import { closest, didYouMean } from "./suggest.js";
+import { invocation, type Io, PROCESS_IO, reportError } from "./report.js";
+import { closest } from "./suggest.js";
 import { toolVersion } from "./version.js";
+
+export { explainParseError, invocation, type Io, joinNegativeValues, reportError };
 
 export type Flags = Record<string, Flag<unknown>>;
 export type ArgsOf<F extends Flags> = { [K in keyof F]: F[K] extends Flag<infer T> ? T : never };
@@ -38,6 +42,11 @@ export interface Command<F extends Flags = Flags> {
   examples: readonly string[];
   /** Compile the contracts (and generate the TypeChain types) before `run`. */
   needsBuild: boolean;
+  /**
+   * Checks of the environment that need no artifacts (e.g. that the mainnet fork's RPC answers), run after
+   * the flags are validated and before the build, so that a bad setting fails in seconds without compiling.
+   */
+  preflight?: (args: ArgsOf<F>, positional: string | undefined) => Promise<void>;
   run(args: ArgsOf<F>, positional: string | undefined): Promise<void>;
 }
 
@@ -45,15 +54,6 @@ export interface Command<F extends Flags = Flags> {
 export function defineCommand<F extends Flags>(command: Command<F>): Command<F> {
   return command;
 }
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const PROCESS_IO: Io = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-
-export const invocation = (name: string) => (name === "test" ? "npm test --" : `npm run ${name} --`);
 
 /** `--help` text: usage, description, every flag with its default, the examples. */
 export function formatHelp(command: Command): string {
@@ -79,46 +79,6 @@ export function formatHelp(command: Command): string {
     ...command.examples.map((e) => `  ${e}`),
     "",
   ].join("\n");
-}
-
-/**
- * `--accounts -3` would make node's parser complain that the argument is ambiguous: a value that looks like
- * a negative number after a flag that takes a value is joined to it (`--accounts=-3`) and validated as any
- * other value.
- */
-export function joinNegativeValues(argv: readonly string[], takesValue: (flag: string) => boolean): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const next = argv[i + 1];
-    const flag = /^--([^=]+)$/.exec(arg)?.[1];
-    if (flag !== undefined && takesValue(flag) && next !== undefined && /^-[\d.]/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
-/** Turns node's `parseArgs` errors into one line naming the flag, with a "did you mean" for unknown flags. */
-export function explainParseError(error: unknown, known: readonly string[]): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code;
-  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) {
-    const name = option.replace(/^-+/, "");
-    return `unknown flag ${option}${didYouMean(name, known, "--")}`;
-  }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option !== undefined) {
-    return /argument missing/.test(message) ? `${option}: needs a value` : `${option}: takes no value`;
-  }
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-    const value = /'([^']*)'/.exec(message)?.[1] ?? "";
-    return `unexpected argument ${JSON.stringify(value)} (flags start with --)`;
-  }
-  return message;
 }
 
 export type Parsed<F extends Flags> =
@@ -184,6 +144,7 @@ export async function runCommand<F extends Flags>(command: Command<F>, argv: rea
       io.stdout(`${await toolVersion(command.name)}\n`);
       return 0;
     }
+    await command.preflight?.(parsed.args, parsed.positional);
     if (command.needsBuild) {
       const { ensureBuilt } = await import("../build.js");
       await ensureBuilt((line) => io.stderr(line));
@@ -193,24 +154,6 @@ export async function runCommand<F extends Flags>(command: Command<F>, argv: rea
   } catch (error) {
     return reportError(error, command.name, io);
   }
-}
-
-/** Prints `error: ...` (and for usage errors where to find the usage) and returns the exit code. */
-export function reportError(error: unknown, name: string, io: Io = PROCESS_IO, usage?: string): number {
-  if (error instanceof UsageError) {
-    const lines = error.message.split("\n");
-    io.stderr(
-      `error: ${lines.join("\nerror: ")}\n${usage ?? `usage: ${invocation(name)} --help  (every flag, its default and an example)`}\n`,
-    );
-    return 2;
-  }
-  if (error instanceof InputError) {
-    io.stderr(`error: ${error.message}\n`);
-    return 1;
-  }
-  const text = error instanceof Error ? (process.env.DEBUG ? (error.stack ?? error.message) : error.message) : String(error);
-  io.stderr(`error: ${text}\n`);
-  return 1;
 }
 
 /** The entry point of a command's script: runs it with the process's arguments and sets the exit code. */

@@ -1,4 +1,4 @@
-import { gitState, packageVersion } from "../provenance.js";
+import { gitState, packageVersion } from "../checkout.js";
 
 /** `ballast 0.1.0 simulate (commit 1ab0826, with uncommitted changes)`: what `--version` prints. */
 export async function toolVersion(name: string): Promise<string> {

@@ -111,7 +111,9 @@ export async function seedPool(
   const seeder = (await ethers.getContractAt("LiquiditySeeder", seederAddress)) as LiquiditySeeder;
   for (let i = 0; i < segments.length; i += batchSize) {
     const batch = segments.slice(i, i + batchSize).map((s) => ({ tickLower: s.tickLower, tickUpper: s.tickUpper, liquidity: s.liquidity }));
-    await (await seeder.mintBatch(poolAddress, batch)).wait();
+    // An explicit limit (under Osaka's 2^24 per transaction): anvil's estimate of a batch is sometimes short
+    // of what the mints' callbacks need (observed on a separate node: reverted out of gas).
+    await (await seeder.mintBatch(poolAddress, batch, { gasLimit: 16_000_000 })).wait();
   }
 
   if (slot0.observationCardinalityNext < cardinality) {

@@ -171,6 +171,9 @@ export async function keeperHarness(options: SystemOptions = {}) {
           account: getAddress(parsed.args.account as string),
           market: parsed.args.market as bigint,
           keeper: getAddress(parsed.args.keeper as string),
+          notional: parsed.args.notional as bigint,
+          cap: parsed.args.cap as bigint,
+          keeperFee: parsed.args.keeperFee as bigint,
           block: log.blockNumber,
           logIndex: log.index,
         };

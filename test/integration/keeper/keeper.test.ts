@@ -13,9 +13,10 @@ describe("keeper against the whole system (through HTTP JSON-RPC)", () => {
   afterEach(async () => {
     await h.stopAll();
     await h.setAutomine(true);
+    await h.resetProxy();
   });
 
-  it("a price move puts accounts over cap: the keeper pokes the oracle, then deleverages every one of them in the next block, in rank order, and leaves healthy ones alone", async () => {
+  it("a price move puts accounts over cap: in the next block the keeper's poke and then its deleverages of every one of them, in rank order, consecutive nonces; healthy ones left alone", async () => {
     const system = await h.load();
     const module = system.ballast.riskModule;
     const risky = [await h.openAccount(system, 0.6), await h.openAccount(system, 0.9), await h.openAccount(system, 0.75)];
@@ -29,29 +30,26 @@ describe("keeper against the whole system (through HTTP JSON-RPC)", () => {
 
     await h.setAutomine(false);
     const spikeBlock = await h.volatilitySpike(system);
-    // The keeper pokes the volatility oracle first (the new rounds are not folded yet): mine the poke.
-    await until(() => h.broadcastFrom(address).length === 1, "the poke");
-    expect(h.broadcastFrom(address)[0]!.to).to.equal(await system.ballast.volatilityOracle.getAddress());
-    await h.networkHelpers.mine();
-    const evaluated = spikeBlock + 1;
-    await until(() => h.broadcastFrom(address).length === 4, "three deleverages");
-    // Rank by the lens at the block the keeper evaluated: notional / cap, descending.
-    const statuses = await system.ballast.riskLens.statusBatch(
-      await module.getAddress(),
-      [...risky, ...healthy].map((w) => w.address),
-      { blockTag: evaluated },
+    // Before anything is mined, the keeper has sent the poke and, behind it, the three deleverages: it judged
+    // them on the state the poke will create (the deployless preview), so one block mines them all.
+    await until(() => h.broadcastFrom(address).length === 4, "the poke and three deleverages");
+    const sent = h.broadcastFrom(address);
+    expect(sent[0]!.to).to.equal(await system.ballast.volatilityOracle.getAddress());
+    expect(sent.map((tx) => tx.nonce)).to.deep.equal([0, 1, 2, 3].map((i) => sent[0]!.nonce + i));
+    expect((await module.accountStatus(risky[0]!.address)).status, "not over cap before the poke is mined").to.equal(
+      BigInt(Status.Healthy),
     );
-    const over = statuses.filter((s) => s.status.status === BigInt(Status.OverCap));
-    expect(over.map((s) => s.account)).to.have.members(risky.map((w) => w.address));
-    const expectedOrder = [...over].sort((a, b) => (a.status.ratio > b.status.ratio ? -1 : 1)).map((s) => s.account);
-    expect(new Set(over.map((s) => s.status.ratio)).size, "distinct ratios").to.equal(3);
     await h.networkHelpers.mine();
 
     await until(() => done.filter((o) => o.status === "confirmed").length === 3, "three confirmed deleverages");
     const events = await h.deleveraged(system, spikeBlock);
-    expect(events.map((e) => e.block)).to.deep.equal([evaluated + 1, evaluated + 1, evaluated + 1]);
-    expect(events.map((e) => e.account)).to.deep.equal(expectedOrder);
+    expect(events.map((e) => e.block)).to.deep.equal([spikeBlock + 1, spikeBlock + 1, spikeBlock + 1]);
+    expect(events.map((e) => e.account)).to.have.members(risky.map((w) => w.address));
     expect(events.every((e) => e.keeper === address)).to.equal(true);
+    // Rank order: most over cap (notional / cap, as the module judged each one) first.
+    const ratios = events.map((e) => (e.notional * 10n ** 18n) / e.cap);
+    expect(new Set(ratios).size, "distinct ratios").to.equal(3);
+    expect(ratios).to.deep.equal([...ratios].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
     for (const w of risky) expect((await module.accountStatus(w.address)).status).to.equal(BigInt(Status.Healthy));
     // Healthy accounts: untouched, never the target of a transaction.
     const sizesAfter = await Promise.all(healthy.map((w) => system.ballast.engine.position(w.address, ETH_MARKET)));
@@ -86,16 +84,22 @@ describe("keeper against the whole system (through HTTP JSON-RPC)", () => {
     expect(body.accounts).to.equal(2);
   });
 
-  it("/health turns 503 when no block was processed for healthMaxAgeSeconds", async () => {
+  it("/health turns 503 when the keeper cannot read the chain for healthMaxAgeSeconds, and stays 200 on a chain that makes no new block", async () => {
     const system = await h.load();
     const { keeper } = await h.start(system, { healthMaxAgeSeconds: 1 });
     const head = await h.ethers.provider.getBlockNumber();
     await until(() => keeper.lastBlock() >= head && keeper.health().ok, "a first processed block");
-    // No new block for over a second: stale.
+    // An idle chain (automine, nothing to mine): the keeper has processed the head, so it is healthy.
     await new Promise((r) => setTimeout(r, 1_300));
+    const idle = await fetch(`http://127.0.0.1:${keeper.metricsPort}/health`);
+    expect(idle.status).to.equal(200);
+    expect(((await idle.json()) as { status: string; lag: number }).lag).to.equal(0);
+    // The RPC stops answering: after healthMaxAgeSeconds without a head, stale.
+    h.proxy.add({ method: "eth_blockNumber", action: "http-error" });
+    await until(async () => (await fetch(`http://127.0.0.1:${keeper.metricsPort}/health`)).status === 503, "health 503", 10_000);
     const response = await fetch(`http://127.0.0.1:${keeper.metricsPort}/health`);
-    expect(response.status).to.equal(503);
     expect(((await response.json()) as { status: string }).status).to.equal("stale");
+    h.proxy.clear();
     await h.networkHelpers.mine();
     await until(async () => (await fetch(`http://127.0.0.1:${keeper.metricsPort}/health`)).status === 200, "health back to 200");
   });

@@ -18,7 +18,7 @@ interface Run {
 /** Runs `scripts/keeper.ts` as an operator would (`npm run keeper -- ...` runs the same command). */
 function runKeeper(args: string[], env: Record<string, string>): Run {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/keeper.ts", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", KEEPER_NATIVE_USD_PRICE: "3000", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";

@@ -10,6 +10,7 @@ import {
   RISK_MODULE_ABI,
   VOLATILITY_ORACLE_ABI,
 } from "../../../scripts/keeper/abi.js";
+import { KEEPER_PREVIEW_ABI } from "../../../scripts/keeper/preview.js";
 
 /** The signature of a fragment with its outputs: the same text for the same ABI. */
 function shape(fragment: Fragment): string {
@@ -26,6 +27,7 @@ describe("keeper ABI fragments", () => {
     ["VolatilityOracle", VOLATILITY_ORACLE_ABI, ["VolatilityOracle"]],
     ["EACAggregatorProxy", AGGREGATOR_ABI, ["EACAggregatorProxy"]],
     ["ERC20", ERC20_ABI, ["TestToken"]],
+    ["KeeperPreview", KEEPER_PREVIEW_ABI, ["StatusPreview", "DeleveragePreview"]],
   ] as const) {
     it(`every fragment the keeper uses for ${label} matches the compiled contract (selector, topic and outputs)`, async () => {
       const compiled: string[] = [];

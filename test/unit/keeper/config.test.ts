@@ -4,14 +4,24 @@ import { Writable } from "node:stream";
 import { expect } from "chai";
 import { getAddress, parseUnits, Wallet } from "ethers";
 
-import { envName, FIELDS, flagName, loadConfig, parseKeeperConfig, redactUrl, usage } from "../../../scripts/keeper/config.js";
+import {
+  envDefault,
+  envExample,
+  envName,
+  FIELDS,
+  flagName,
+  loadConfig,
+  parseKeeperConfig,
+  redactUrl,
+  usage,
+} from "../../../scripts/keeper/config.js";
 import { ConfigError } from "../../../scripts/keeper/errors.js";
 import { createLogger } from "../../../scripts/keeper/logger.js";
 
 const MODULE = "0x00000000000000000000000000000000000000aa";
 const LENS = "0x00000000000000000000000000000000000000bb";
 const KEY = Wallet.createRandom().privateKey;
-const BASE = ["--rpc", "http://127.0.0.1:8545", "--module", MODULE, "--lens", LENS];
+const BASE = ["--rpc", "http://127.0.0.1:8545", "--module", MODULE, "--lens", LENS, "--native-usd-price", "3000"];
 const ENV = { KEEPER_PRIVATE_KEY: KEY };
 
 function problems(run: () => unknown): string {
@@ -103,10 +113,14 @@ describe("keeper configuration", () => {
     hedge: "maybe",
     hedgeMarkets: "1,eth",
     hedgeMinTrade: "-1",
+    minBalance: "0.1.2",
+    unprofitable: "maybe",
+    nativeUsdFeed: "0x99",
+    nativeUsdPrice: "-3",
   };
 
   it("has a bad value in this table for every field", () => {
-    const fields = Object.keys(FIELDS).filter((f) => f !== "dryRun");
+    const fields = Object.keys(FIELDS).filter((f) => f !== "dryRun" && f !== "once");
     expect(Object.keys(BAD).sort()).to.deep.equal(fields.sort());
   });
 
@@ -115,8 +129,11 @@ describe("keeper configuration", () => {
       const flag = `--${flagName(field)}`;
       const withoutField = BASE.filter((_, i) => !(BASE[i] === flag || BASE[i - 1] === flag));
       expect(problems(() => load([...withoutField, `${flag}=${value}`]))).to.match(new RegExp(`^${flag}: `, "m"));
-      expect(problems(() => load(withoutField, { ...ENV, [envName(field)]: value }))).to.match(new RegExp(`^${envName(field)}: `, "m"));
-      const fileValue = /^-?\d+(\.\d+)?$/.test(value) && !["priorityFee", "maxFeePerGas"].includes(field) ? Number(value) : value;
+      // An empty variable counts as unset (env files list variables left empty): only non-empty text is judged there.
+      if (value !== "")
+        expect(problems(() => load(withoutField, { ...ENV, [envName(field)]: value }))).to.match(new RegExp(`^${envName(field)}: `, "m"));
+      const fileValue =
+        /^-?\d+(\.\d+)?$/.test(value) && !["priorityFee", "maxFeePerGas", "minBalance"].includes(field) ? Number(value) : value;
       const files = { "bad.json": JSON.stringify({ [field]: field === "feeds" ? value.split(",") : fileValue }) };
       expect(problems(() => load([...withoutField, "--config", "bad.json"], ENV, files))).to.contain(`bad.json: ${field}: `);
     });
@@ -168,14 +185,50 @@ describe("keeper configuration", () => {
   });
 
   it("requires the key unless dry-run, and accepts it without 0x", () => {
-    expect(problems(() => load(BASE, {}))).to.contain("KEEPER_PRIVATE_KEY: required to send transactions (or use --dry-run)");
+    expect(problems(() => load(BASE, {}))).to.contain(
+      "KEEPER_PRIVATE_KEY (or KEEPER_PRIVATE_KEY_FILE): required to send transactions (or use --dry-run)",
+    );
     expect(load([...BASE, "--dry-run"], {}).privateKey).to.equal(undefined);
     expect(load(BASE, { KEEPER_PRIVATE_KEY: KEY.slice(2) }).privateKey).to.equal(KEY);
   });
 
+  it("reads the key from the file named by KEEPER_PRIVATE_KEY_FILE (a mounted secret), never showing it", () => {
+    const files = { "/run/secrets/keeper_key": `${KEY.slice(2)}\n` };
+    expect(load(BASE, { KEEPER_PRIVATE_KEY_FILE: "/run/secrets/keeper_key" }, files).privateKey).to.equal(KEY);
+    const both = problems(() => load(BASE, { ...ENV, KEEPER_PRIVATE_KEY_FILE: "/run/secrets/keeper_key" }, files));
+    expect(both).to.contain("set either KEEPER_PRIVATE_KEY or KEEPER_PRIVATE_KEY_FILE, not both");
+    const bad = problems(() => load(BASE, { KEEPER_PRIVATE_KEY_FILE: "k" }, { k: `${KEY.slice(2, -2)}zz` }));
+    expect(bad).to.contain("KEEPER_PRIVATE_KEY_FILE (k): expected 32 bytes of hex (value not shown)");
+    expect(bad).not.to.contain(KEY.slice(2, 30));
+    expect(problems(() => load(BASE, { KEEPER_PRIVATE_KEY_FILE: "missing" }))).to.contain(
+      "KEEPER_PRIVATE_KEY_FILE (missing): cannot read the key file",
+    );
+  });
+
+  it("the profitability check needs the native token's price unless unprofitable deleverages are sent or nothing is sent", () => {
+    const withoutPrice = BASE.slice(0, -2);
+    expect(problems(() => load(withoutPrice))).to.contain("the profitability check needs the native token's USD price");
+    expect(load([...withoutPrice, "--unprofitable", "send"]).config.unprofitable).to.equal("send");
+    expect(load([...withoutPrice, "--dry-run"], {}).config.nativeUsdPrice).to.equal(undefined);
+    expect(load([...withoutPrice, "--native-usd-feed", MODULE]).config.nativeUsdFeed).to.equal(getAddress(MODULE));
+  });
+
+  it("takes several RPC URLs (failover, in order of preference) and --once, and treats an empty KEEPER_* variable as unset", () => {
+    const { config } = load(["--rpc", "http://127.0.0.1:8545, ws://127.0.0.1:8546", "--module", MODULE, "--lens", LENS, "--once"], {
+      ...ENV,
+      KEEPER_ENGINE: "",
+      KEEPER_NATIVE_USD_PRICE: "2500",
+    });
+    expect(config.rpc).to.deep.equal(["http://127.0.0.1:8545", "ws://127.0.0.1:8546"]);
+    expect(config.once).to.equal(true);
+    expect(config.engine).to.equal(undefined);
+    expect(config.nativeUsdPrice).to.equal(2500);
+    expect(parseKeeperConfig({ module: MODULE, lens: LENS, rpc: "http://a:1" }).rpc).to.deep.equal(["http://a:1"]);
+  });
+
   it("does not echo the RPC URL (it may hold an API key) and logs it redacted", () => {
     const message = problems(() => load(["--rpc", "ftp://secret-api-key@host/v3/SECRET", "--module", MODULE, "--lens", LENS]));
-    expect(message).to.contain("--rpc: expected an http(s):// or ws(s):// URL");
+    expect(message).to.contain("--rpc: expected http(s):// or ws(s):// URLs");
     expect(message).not.to.contain("SECRET");
     expect(redactUrl("https://eth.example.com/v3/SECRETKEY?x=1")).to.equal("https://eth.example.com/…");
   });
@@ -216,5 +269,18 @@ describe("keeper logger", () => {
     expect(output.toLowerCase()).not.to.contain(bare.toLowerCase());
     expect(output).to.contain("[redacted]");
     expect(JSON.parse(lines[0]!).msg).to.equal("fields");
+  });
+});
+
+describe("keeper .env.example", () => {
+  it("lists every KEEPER_* variable with its default, exactly as the configuration table generates it (npm run build:env-example)", async () => {
+    const committed = await readFile(".env.example", "utf8");
+    expect(committed).to.equal(envExample());
+    for (const field of Object.keys(FIELDS) as (keyof typeof FIELDS)[]) {
+      expect(committed).to.contain(`# ${envName(field)}=${envDefault(field)}\n`);
+    }
+    expect(envDefault("maxFeePerGas")).to.equal("300");
+    expect(envDefault("minBalance")).to.equal("0.05");
+    expect(envDefault("hedgeMarkets")).to.equal("1");
   });
 });

@@ -164,9 +164,23 @@ describe("keeper discovery (in-memory chain)", () => {
   it("resuming from a checkpoint whose block was reorganized away re-reads a history window below it", async () => {
     const chain = new FakeChain(80, { 75: [account(3)] });
     const { d } = discovery(chain, { reorgHistory: 10, safeDepth: 2 });
-    await d.restore({ lastBlock: 78, lastBlockHash: id("not-canonical"), accounts: [account(1)] });
+    await d.restore({ lastBlock: 78, lastBlockHash: id("not-canonical"), accounts: [account(1)], markets: [] });
     expect(d.lastBlock).to.equal(66);
     await d.syncTo(79);
     expect(d.accounts).to.deep.equal([account(1), account(3)]);
+  });
+
+  it("resuming from a checkpoint keeps its markets; one without markets (version 1) keeps its accounts and re-reads the logs from startBlock", async () => {
+    const chain = new FakeChain(80, { 75: [account(3)] });
+    const { d } = discovery(chain, { reorgHistory: 10, safeDepth: 2 });
+    await d.restore({ lastBlock: 79, lastBlockHash: chain.blocks[79]!.hash, accounts: [account(1)], markets: [4n] });
+    expect([...d.markets]).to.deep.equal([4n]);
+    expect(d.lastBlock).to.equal(79);
+    const { d: old } = discovery(chain, { reorgHistory: 10, safeDepth: 2 });
+    await old.restore({ lastBlock: 79, lastBlockHash: chain.blocks[79]!.hash, accounts: [account(1)] });
+    expect(old.lastBlock).to.equal(-1);
+    await old.syncTo(79);
+    expect(old.accounts).to.deep.equal([account(1), account(3)]);
+    expect(old.markets.size).to.be.greaterThan(0);
   });
 });
