@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 
 import { defineCommand, flag } from "../lib/cli.js";
+import { HISTORY_FLAGS, historyProblems } from "./history.js";
 import { DEFAULT_STRESS } from "../lib/calibrate/paths.js";
 
 export const calibrateCommand = defineCommand({
@@ -17,11 +18,7 @@ export const calibrateCommand = defineCommand({
     "target, and a check of it on the EVM. Writes <out>/params.json (the BallastMarket Ignition parameters, also read by\n" +
     "npm run simulate -- --params), <out>/calibration.json and <out>/report.html, all with provenance.",
   flags: {
-    prices: flag.string("the market's history: header timestamp,open,high,low,close or timestamp,price", { value: "<file.csv>" }),
-    rounds: flag.string("real Chainlink rounds instead: header roundId,answer,startedAt,updatedAt,answeredInRound", {
-      value: "<file.csv>",
-    }),
-    decimals: flag.int("decimals of the rounds' answers (with --rounds)", { min: 0, max: 36 }),
+    ...HISTORY_FLAGS,
     pool: flag.string("a tick snapshot of the market's pool (default: a generated concentrated profile)", { value: "<ticks.json>" }),
     out: flag.string("directory for params.json, calibration.json and report.html", { value: "<dir>", default: "reports/calibrate" }),
     paths: flag.int("Monte Carlo paths", { min: 10, max: 100_000, default: 1_000 }),
@@ -58,10 +55,7 @@ export const calibrateCommand = defineCommand({
     quiet: flag.bool("no progress bars"),
   },
   check: (a) => {
-    const problems: [string, string][] = [];
-    if ((a.prices === undefined) === (a.rounds === undefined)) problems.push(["prices", "give exactly one of --prices and --rounds"]);
-    if (a.rounds !== undefined && a.decimals === undefined) problems.push(["decimals", "required with --rounds (e.g. 8)"]);
-    if (a.rounds === undefined && a.decimals !== undefined) problems.push(["decimals", "only with --rounds"]);
+    const problems = historyProblems(a);
     return problems;
   },
   examples: [

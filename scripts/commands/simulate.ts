@@ -7,6 +7,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import { defineCommand, flag } from "../lib/cli.js";
+import { HISTORY_FLAGS, historyProblems } from "./history.js";
 
 const POLICIES = ["ballast", "static", "tiered", "all"] as const;
 const ENGINES = ["evm", "model"] as const;
@@ -18,13 +19,7 @@ export const simulateCommand = defineCommand({
     "Replays a price path or real Chainlink rounds through Ballast and the baseline leverage caps (static, tiered) on an\n" +
     "in-process replica chain (or its TypeScript model, --engine model); writes <out>/summary.json (with provenance) and <out>/report.html once the run succeeded.",
   flags: {
-    prices: flag.string("a price path: header timestamp,open,high,low,close or timestamp,price (unix seconds, ascending)", {
-      value: "<file.csv>",
-    }),
-    rounds: flag.string("real Chainlink rounds instead: header roundId,answer,startedAt,updatedAt,answeredInRound", {
-      value: "<file.csv>",
-    }),
-    decimals: flag.int("decimals of the rounds' answers (with --rounds)", { min: 0, max: 36 }),
+    ...HISTORY_FLAGS,
     pool: flag.string("seed the replica pool from a tick snapshot (the path is scaled to the pool's price)", { value: "<ticks.json>" }),
     policy: flag.choice("which policies to run", POLICIES, { default: "all" }),
     accounts: flag.int("accounts in the book", { min: 1, max: 1_000, default: 50 }),
@@ -48,10 +43,7 @@ export const simulateCommand = defineCommand({
     quiet: flag.bool("no progress bars"),
   },
   check: (a) => {
-    const problems: [string, string][] = [];
-    if ((a.prices === undefined) === (a.rounds === undefined)) problems.push(["prices", "give exactly one of --prices and --rounds"]);
-    if (a.rounds !== undefined && a.decimals === undefined) problems.push(["decimals", "required with --rounds (e.g. 8)"]);
-    if (a.rounds === undefined && a.decimals !== undefined) problems.push(["decimals", "only with --rounds"]);
+    const problems = historyProblems(a);
     if (a.prices === undefined && (a.deviation !== undefined || a.heartbeat !== undefined))
       problems.push(["deviation", "--deviation and --heartbeat shape a published feed: only with --prices"]);
     return problems;

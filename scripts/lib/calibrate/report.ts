@@ -5,22 +5,9 @@
  * recommended set against the defaults, the paths that break it (or its next riskier neighbour), and the EVM
  * verification.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
 import { writeFileAtomic } from "../files.js";
-import {
-  assertInlineable,
-  escapeHtml,
-  formatCount,
-  formatDecimal,
-  formatPercent,
-  formatUsd,
-  jsonForScript,
-  scriptHash,
-} from "../report/html.js";
+import { escapeHtml, formatCount, formatDecimal, formatPercent, formatUsd, jsonForScript, scriptHash } from "../report/html.js";
+import { inlineScripts, REPORT_STYLE } from "../report/render.js";
 import type { CandidateResult } from "./sweep.js";
 import { AXES, type Candidate } from "./space.js";
 
@@ -60,19 +47,6 @@ export interface CalibrationReport {
   provenance: Record<string, unknown>;
 }
 
-let scripts: { chart: string; client: string } | undefined;
-
-function inlineScripts(): { chart: string; client: string } {
-  if (scripts === undefined) {
-    const require = createRequire(import.meta.url);
-    const chartFile = path.join(path.dirname(require.resolve("chart.js")), "chart.umd.js");
-    const chart = readFileSync(chartFile, "utf8").replace(/^ \* https?:\/\/\S+\r?\n/gm, "");
-    const client = readFileSync(fileURLToPath(new URL("client.js", import.meta.url)), "utf8");
-    scripts = { chart: assertInlineable(chart, chartFile), client: assertInlineable(client, "client.js") };
-  }
-  return scripts;
-}
-
 function formatValue(axis: keyof Candidate, value: number): string {
   if (axis === "horizon" || axis === "tauDown") return `${formatDecimal(value)} s`;
   return formatDecimal(value);
@@ -80,7 +54,7 @@ function formatValue(axis: keyof Candidate, value: number): string {
 
 /** Renders the report (see the module comment). */
 export function renderCalibrationReport(data: CalibrationReport): string {
-  const { chart, client } = inlineScripts();
+  const { chart, client } = inlineScripts(new URL("client.js", import.meta.url));
   const c = data.chosen;
   const figure = (title: string, kind: string, available: boolean, note: string, wide = true): string =>
     `<figure class="${wide ? "wide" : ""}"><figcaption>${escapeHtml(title)}</figcaption>${
@@ -196,28 +170,5 @@ export async function writeCalibrationReport(file: string, data: CalibrationRepo
   await writeFileAtomic(file, renderCalibrationReport(data));
 }
 
-const STYLE = `
-:root { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --bg: #ffffff; --panel: #f6f8fa; }
-* { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1280px; padding: 24px 32px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 17px; margin: 28px 0 10px; }
-.subtitle { margin: 0 0 12px; color: var(--muted); }
-dl { display: flex; flex-wrap: wrap; gap: 6px 24px; margin: 8px 0 0; }
-dl div { display: flex; gap: 6px; }
-dt { color: var(--muted); }
-dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
-.table { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 6px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-thead th { background: var(--panel); font-weight: 600; white-space: normal; vertical-align: bottom; }
-th[scope="row"], thead th:first-child { text-align: left; }
-.charts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 20px; }
-figure { margin: 0; padding: 12px; border: 1px solid var(--line); border-radius: 6px; }
-figure.wide { grid-column: 1 / -1; }
-figcaption { font-weight: 600; margin-bottom: 8px; }
-.chart { position: relative; height: 320px; }
-.empty { color: var(--muted); font-style: italic; margin: 8px 0; }
-#report-errors { color: #b00020; border: 1px solid #b00020; padding: 8px 24px; }
-@media (max-width: 800px) { .charts { grid-template-columns: minmax(0, 1fr); } }
-`;
+// The simulation report's style sheet, with taller charts.
+const STYLE = `${REPORT_STYLE}.chart { height: 320px; }\n`;

@@ -46,18 +46,29 @@ const BOUND_COLORS: Readonly<Record<Bound, string>> = {
 
 const bounds = Object.values(Bound).filter((b): b is Bound => typeof b === "number");
 
-let scripts: { chart: string; client: string } | undefined;
+const inlined = new Map<string, string>();
 
-/** Chart.js (UMD build, license banner kept without its URLs) and the in-page script, read once. */
-function inlineScripts(): { chart: string; client: string } {
-  if (scripts === undefined) {
-    const require = createRequire(import.meta.url);
-    const chartFile = path.join(path.dirname(require.resolve("chart.js")), "chart.umd.js");
-    const chart = readFileSync(chartFile, "utf8").replace(/^ \* https?:\/\/\S+\r?\n/gm, "");
-    const client = readFileSync(fileURLToPath(new URL("client.js", import.meta.url)), "utf8");
-    scripts = { chart: assertInlineable(chart, chartFile), client: assertInlineable(client, "client.js") };
+/** A file's text checked to be safe inside a `<script>` element, read once per process. */
+function inlineOnce(file: string, label: string, transform: (text: string) => string = (t) => t): string {
+  let text = inlined.get(file);
+  if (text === undefined) {
+    text = assertInlineable(transform(readFileSync(file, "utf8")), label);
+    inlined.set(file, text);
   }
-  return scripts;
+  return text;
+}
+
+/**
+ * Chart.js (UMD build, license banner kept without its URLs) and a page's own script (`client`, default this
+ * report's `client.js`), read once: every offline report of the project inlines them the same way.
+ */
+export function inlineScripts(client: URL = new URL("client.js", import.meta.url)): { chart: string; client: string } {
+  const require = createRequire(import.meta.url);
+  const chartFile = path.join(path.dirname(require.resolve("chart.js")), "chart.umd.js");
+  return {
+    chart: inlineOnce(chartFile, chartFile, (t) => t.replace(/^ \* https?:\/\/\S+\r?\n/gm, "")),
+    client: inlineOnce(fileURLToPath(client), path.basename(fileURLToPath(client))),
+  };
 }
 
 /** A safe fragment of an element id. */
@@ -157,7 +168,7 @@ export function renderReport(data: ReportData): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <title>${escapeHtml(data.title)}</title>
-<style>${STYLE}</style>
+<style>${REPORT_STYLE}</style>
 </head>
 <body>
 <header>
@@ -208,7 +219,8 @@ function formatParam(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 }
 
-const STYLE = `
+/** The offline reports' style sheet (the simulation report and the calibration report). */
+export const REPORT_STYLE = `
 :root { color-scheme: light; --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --bg: #ffffff; --panel: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1280px; padding: 24px 32px 48px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: var(--bg); }
