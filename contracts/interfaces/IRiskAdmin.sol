@@ -20,8 +20,10 @@ import {IRiskTypes} from "./IRiskTypes.sol";
 /// - `CollateralConfig`: another `feed` or `tier`; a lower `maxPriceAge`; a higher `baseHaircut`; `volZ`
 ///   switched on or off, or raised; with `volZ`, a longer `volHorizon`.
 /// - tiers: a lower `maxLeverage`.
-/// - `GreeksConfig`: switched on (at once only for a market never configured before and with no open interest),
-///   or a larger `volShock` or `buffer` while on; `hedgeInterval` is free (it only guides the keeper).
+/// - `GreeksConfig`: switched on, or a larger `volShock` or `buffer` while on; `hedgeInterval` is free (it only
+///   guides the keeper). Exception: the first configuration of a market with no open interest applies at once (a
+///   market is set up in one step); an options book left there from hedging a since-closed perpetual (the only
+///   kind a market without Greeks sizing admits) then counts at once.
 /// - the sequencer feed and its grace period gate increases only (they cannot shrink a cap or bring a
 ///   deleverage) and apply at once; the guardian's pause likewise.
 /// So, with the market unchanged, no call of the risk admin can lower any position's cap or raise its fee before
