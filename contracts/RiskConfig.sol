@@ -11,7 +11,8 @@ import {IRiskAdmin} from "./interfaces/IRiskAdmin.sol";
 import {IRiskModule} from "./interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {RiskMath} from "./libraries/RiskMath.sol";
-import {CollateralMeta, MarketMeta, RiskState} from "./logic/RiskState.sol";
+import {GovernanceLogic} from "./logic/GovernanceLogic.sol";
+import {CollateralMeta, MarketMeta, PendingChange, RiskState} from "./logic/RiskState.sol";
 
 /// @title RiskConfig
 /// @notice Configuration storage and bounded governance of the risk module (RISK-MODEL.md section 8).
@@ -27,6 +28,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     uint256 public constant CONFIG_COOLDOWN = 1 hours;
     uint256 public constant ORACLE_COOLDOWN = 1 hours;
     uint256 public constant MAX_ORACLE_CHANGE = 0.25e18;
+    /// @notice How long a tightening change of the risk admin waits, in public, before anyone may execute it.
+    uint256 public constant GOVERNANCE_DELAY = 1 days;
     /// @notice Most markets with Greeks sizing (each adds an engine call to every withdrawal check).
     uint256 public constant MAX_GREEKS_MARKETS = 8;
 
@@ -86,90 +89,96 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IRiskAdmin
     function configureMarket(uint256 market, MarketConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
-        _cooldown(keccak256(abi.encode("market", market)), CONFIG_COOLDOWN);
-        _checkMarket(config);
-        // Every evaluation reads the market's volatility (reverts FeedNotConfigured when the oracle lacks it).
-        volatilityOracle.getVolatility(address(config.feed));
-        address base = config.baseIsToken0 ? config.pool.token0() : config.pool.token1();
-        address quote = config.baseIsToken0 ? config.pool.token1() : config.pool.token0();
-        uint8 quoteDecimals = IERC20Metadata(quote).decimals();
-        if (quoteDecimals > 18) revert InvalidConfig(ConfigField.Pool, quoteDecimals);
-        _state().markets[market] = config;
-        _state().marketMeta[market] = MarketMeta({
-            listed: true,
-            feedDecimals: _decimals(address(config.feed)),
-            baseDecimals: IERC20Metadata(base).decimals(),
-            quoteDecimals: quoteDecimals
-        });
-        emit MarketConfigured(market, config);
+        _cooldown(_key("market", market), CONFIG_COOLDOWN);
+        MarketMeta memory meta = _checkMarketListing(config);
+        if (_state().marketMeta[market].listed && GovernanceLogic.marketTightens(_state(), market, config)) {
+            emit MarketConfigProposed(market, config, _propose(_key("market", market), abi.encode(config)));
+        } else {
+            _applyMarket(market, config, meta);
+        }
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function executeMarketConfig(uint256 market, MarketConfig calldata config) external {
+        _takeProposal(_key("market", market), abi.encode(config));
+        _applyMarket(market, config, _checkMarketListing(config));
     }
 
     /// @inheritdoc IRiskAdmin
     function configureCollateral(address asset, CollateralConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         if (asset == address(0)) revert InvalidConfig(ConfigField.Asset, 0);
-        _cooldown(keccak256(abi.encode("collateral", asset)), CONFIG_COOLDOWN);
-        if (address(config.feed) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
-        _range(ConfigField.MaxPriceAge, config.maxPriceAge, _MIN_PERIOD, _MAX_PRICE_AGE);
-        if (_state().tierLeverage[config.tier] == 0) revert InvalidConfig(ConfigField.Tier, config.tier);
-        _range(ConfigField.Haircut, config.baseHaircut, 0, _MAX_HAIRCUT);
-        if (config.volZ != 0) {
-            _range(ConfigField.Z, config.volZ, _MIN_Z, RiskMath.MAX_Z);
-            _range(ConfigField.Horizon, config.volHorizon, _MIN_PERIOD, RiskMath.MAX_HORIZON);
-            // The asset's own volatility must be readable (reverts FeedNotConfigured otherwise).
-            volatilityOracle.getVolatility(address(config.feed));
+        bytes32 key = _key("collateral", uint160(asset));
+        _cooldown(key, CONFIG_COOLDOWN);
+        CollateralMeta memory meta = _checkCollateral(asset, config);
+        if (_state().collateralMeta[asset].listed && GovernanceLogic.collateralTightens(_state(), asset, config)) {
+            emit CollateralConfigProposed(asset, config, _propose(key, abi.encode(config)));
+        } else {
+            _applyCollateral(asset, config, meta);
         }
-        uint8 tokenDecimals = IERC20Metadata(asset).decimals();
-        if (tokenDecimals > 18) revert InvalidConfig(ConfigField.Asset, tokenDecimals);
-        _state().collaterals[asset] = config;
-        _state().collateralMeta[asset] = CollateralMeta({
-            listed: true,
-            feedDecimals: _decimals(address(config.feed)),
-            tokenDecimals: tokenDecimals
-        });
-        emit CollateralConfigured(asset, config);
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function executeCollateralConfig(address asset, CollateralConfig calldata config) external {
+        _takeProposal(_key("collateral", uint160(asset)), abi.encode(config));
+        _applyCollateral(asset, config, _checkCollateral(asset, config));
     }
 
     /// @inheritdoc IRiskAdmin
     function configureGreeks(uint256 market, GreeksConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         _marketConfig(market);
-        _cooldown(keccak256(abi.encode("greeks", market)), CONFIG_COOLDOWN);
-        uint256[] storage markets = _state().greeksMarkets;
-        bool listed = _state().greeks[market].enabled;
-        if (config.enabled) {
-            _range(ConfigField.VolShock, config.volShock, _MIN_VOL_SHOCK, _MAX_VOL_SHOCK);
-            _range(ConfigField.GreeksBuffer, config.buffer, 0, _MAX_BUFFER);
-            _range(ConfigField.HedgeInterval, config.hedgeInterval, _MIN_HEDGE_INTERVAL, _MAX_DAY);
-            // The engine must report books (an engine without `IOptionsEngine` reverts here).
-            try IOptionsEngine(address(engine)).bookGreeks(address(0), market) returns (IOptionsEngine.Greeks memory) {
-                // supported
-            } catch {
-                revert InvalidConfig(ConfigField.OptionsEngine, uint160(address(engine)));
-            }
-            if (!listed) {
-                if (markets.length == MAX_GREEKS_MARKETS)
-                    revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
-                markets.push(market);
-            }
-        } else if (listed) {
-            for (uint256 i; i < markets.length; ++i) {
-                if (markets[i] == market) {
-                    markets[i] = markets[markets.length - 1];
-                    markets.pop();
-                    break;
-                }
-            }
+        bytes32 key = _key("greeks", market);
+        bool configured = _state().changedAt[key] != 0;
+        _cooldown(key, CONFIG_COOLDOWN);
+        _checkGreeks(market, config);
+        if (GovernanceLogic.greeksTightens(_state(), market, config) && (configured || _hasOpenInterest(market))) {
+            emit GreeksConfigProposed(market, config, _propose(key, abi.encode(config)));
+        } else {
+            _applyGreeks(market, config);
         }
-        _state().greeks[market] = config;
-        emit GreeksConfigured(market, config);
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function executeGreeksConfig(uint256 market, GreeksConfig calldata config) external {
+        _takeProposal(_key("greeks", market), abi.encode(config));
+        _checkGreeks(market, config);
+        _applyGreeks(market, config);
     }
 
     /// @inheritdoc IRiskAdmin
     function configureTier(uint8 tier, uint256 maxLeverage) external onlyRole(RISK_ADMIN_ROLE) {
         _range(ConfigField.Tier, tier, 0, _MAX_TIER);
         _range(ConfigField.TierLeverage, maxLeverage, _WAD, _MAX_LEVERAGE);
-        _cooldown(keccak256(abi.encode("tier", tier)), CONFIG_COOLDOWN);
+        _cooldown(_key("tier", tier), CONFIG_COOLDOWN);
+        if (maxLeverage < _state().tierLeverage[tier]) {
+            emit TierProposed(tier, maxLeverage, _propose(_key("tier", tier), abi.encode(maxLeverage)));
+        } else {
+            _state().tierLeverage[tier] = maxLeverage;
+            emit TierConfigured(tier, maxLeverage);
+        }
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function executeTier(uint8 tier, uint256 maxLeverage) external {
+        _takeProposal(_key("tier", tier), abi.encode(maxLeverage));
         _state().tierLeverage[tier] = maxLeverage;
         emit TierConfigured(tier, maxLeverage);
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function cancelChange(bytes32 key) external {
+        if (!hasRole(RISK_ADMIN_ROLE, msg.sender) && !hasRole(GUARDIAN_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, RISK_ADMIN_ROLE);
+        }
+        PendingChange memory pending = _state().pending[key];
+        if (pending.executableAt == 0) revert ChangeNotProposed(key, bytes32(0), bytes32(0));
+        delete _state().pending[key];
+        emit ChangeCancelled(key, pending.hash, msg.sender);
+    }
+
+    /// @inheritdoc IRiskAdmin
+    function pendingChange(bytes32 key) external view returns (bytes32 hash, uint256 executableAt) {
+        PendingChange memory pending = _state().pending[key];
+        return (pending.hash, pending.executableAt);
     }
 
     /// @inheritdoc IRiskAdmin
@@ -253,6 +262,117 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     function _marketConfig(uint256 market) internal view returns (MarketConfig memory) {
         if (!_state().marketMeta[market].listed) revert MarketNotListed(market);
         return _state().markets[market];
+    }
+
+    /// @dev Every check of a market configuration, and the facts read from its feed and pool.
+    function _checkMarketListing(MarketConfig calldata config) private view returns (MarketMeta memory meta) {
+        _checkMarket(config);
+        // Every evaluation reads the market's volatility (reverts FeedNotConfigured when the oracle lacks it).
+        volatilityOracle.getVolatility(address(config.feed));
+        address base = config.baseIsToken0 ? config.pool.token0() : config.pool.token1();
+        address quote = config.baseIsToken0 ? config.pool.token1() : config.pool.token0();
+        uint8 quoteDecimals = IERC20Metadata(quote).decimals();
+        if (quoteDecimals > 18) revert InvalidConfig(ConfigField.Pool, quoteDecimals);
+        meta = MarketMeta({
+            listed: true,
+            feedDecimals: _decimals(address(config.feed)),
+            baseDecimals: IERC20Metadata(base).decimals(),
+            quoteDecimals: quoteDecimals
+        });
+    }
+
+    function _applyMarket(uint256 market, MarketConfig calldata config, MarketMeta memory meta) private {
+        _state().markets[market] = config;
+        _state().marketMeta[market] = meta;
+        emit MarketConfigured(market, config);
+    }
+
+    /// @dev Every check of a collateral configuration, and the facts read from its feed and token.
+    function _checkCollateral(
+        address asset,
+        CollateralConfig calldata config
+    ) private view returns (CollateralMeta memory meta) {
+        if (address(config.feed) == address(0)) revert InvalidConfig(ConfigField.Feed, 0);
+        _range(ConfigField.MaxPriceAge, config.maxPriceAge, _MIN_PERIOD, _MAX_PRICE_AGE);
+        if (_state().tierLeverage[config.tier] == 0) revert InvalidConfig(ConfigField.Tier, config.tier);
+        _range(ConfigField.Haircut, config.baseHaircut, 0, _MAX_HAIRCUT);
+        if (config.volZ != 0) {
+            _range(ConfigField.Z, config.volZ, _MIN_Z, RiskMath.MAX_Z);
+            _range(ConfigField.Horizon, config.volHorizon, _MIN_PERIOD, RiskMath.MAX_HORIZON);
+            // The asset's own volatility must be readable (reverts FeedNotConfigured otherwise).
+            volatilityOracle.getVolatility(address(config.feed));
+        }
+        uint8 tokenDecimals = IERC20Metadata(asset).decimals();
+        if (tokenDecimals > 18) revert InvalidConfig(ConfigField.Asset, tokenDecimals);
+        meta = CollateralMeta({
+            listed: true,
+            feedDecimals: _decimals(address(config.feed)),
+            tokenDecimals: tokenDecimals
+        });
+    }
+
+    function _applyCollateral(address asset, CollateralConfig calldata config, CollateralMeta memory meta) private {
+        _state().collaterals[asset] = config;
+        _state().collateralMeta[asset] = meta;
+        emit CollateralConfigured(asset, config);
+    }
+
+    function _checkGreeks(uint256 market, GreeksConfig calldata config) private view {
+        if (!config.enabled) return;
+        _range(ConfigField.VolShock, config.volShock, _MIN_VOL_SHOCK, _MAX_VOL_SHOCK);
+        _range(ConfigField.GreeksBuffer, config.buffer, 0, _MAX_BUFFER);
+        _range(ConfigField.HedgeInterval, config.hedgeInterval, _MIN_HEDGE_INTERVAL, _MAX_DAY);
+        // The engine must report books (an engine without `IOptionsEngine` reverts here).
+        try IOptionsEngine(address(engine)).bookGreeks(address(0), market) returns (IOptionsEngine.Greeks memory) {
+            // supported
+        } catch {
+            revert InvalidConfig(ConfigField.OptionsEngine, uint160(address(engine)));
+        }
+    }
+
+    function _applyGreeks(uint256 market, GreeksConfig calldata config) private {
+        uint256[] storage markets = _state().greeksMarkets;
+        bool listed = _state().greeks[market].enabled;
+        if (config.enabled && !listed) {
+            if (markets.length == MAX_GREEKS_MARKETS) revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
+            markets.push(market);
+        } else if (!config.enabled && listed) {
+            for (uint256 i; i < markets.length; ++i) {
+                if (markets[i] == market) {
+                    markets[i] = markets[markets.length - 1];
+                    markets.pop();
+                    break;
+                }
+            }
+        }
+        _state().greeks[market] = config;
+        emit GreeksConfigured(market, config);
+    }
+
+    /// @dev Whether any position is open in `market` (either side).
+    function _hasOpenInterest(uint256 market) private view returns (bool) {
+        (uint256 longs, uint256 shorts) = engine.openInterest(market);
+        return longs != 0 || shorts != 0;
+    }
+
+    /// @dev The key of a configurable item (its cooldown and its pending change): `keccak256(abi.encode(kind, id))`.
+    function _key(string memory kind, uint256 id) private pure returns (bytes32) {
+        return keccak256(abi.encode(kind, id));
+    }
+
+    /// @dev Stores `change` as the pending change of `key` (replacing any other), executable after the delay.
+    function _propose(bytes32 key, bytes memory change) private returns (uint256 executableAt) {
+        executableAt = block.timestamp + GOVERNANCE_DELAY;
+        _state().pending[key] = PendingChange({hash: keccak256(change), executableAt: uint40(executableAt)});
+    }
+
+    /// @dev Consumes the pending change of `key`, which must be `change` and past its delay.
+    function _takeProposal(bytes32 key, bytes memory change) private {
+        PendingChange memory pending = _state().pending[key];
+        bytes32 hash = keccak256(change);
+        if (pending.executableAt == 0 || pending.hash != hash) revert ChangeNotProposed(key, pending.hash, hash);
+        if (block.timestamp < pending.executableAt) revert ChangeNotReady(key, pending.executableAt);
+        delete _state().pending[key];
     }
 
     function _checkMarket(MarketConfig memory c) private pure {

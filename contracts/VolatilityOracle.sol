@@ -27,11 +27,21 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     uint256 public constant SIGMA_MAX_LIMIT = RiskMath.MAX_SIGMA;
     uint256 public constant IMPLIED_WEIGHT_LIMIT = 2e18;
 
+    /// @notice How long a tightening reconfiguration waits, in public, before anyone may execute it.
+    uint256 public constant GOVERNANCE_DELAY = 1 days;
+
     uint80 private constant _PHASE_OFFSET = 64;
+
+    /// @dev A tightening configuration waiting for its delay: the hash of its ABI encoding.
+    struct Pending {
+        bytes32 hash;
+        uint40 executableAt;
+    }
 
     mapping(address feed => FeedConfig config) private _configs;
     mapping(address feed => FeedState state) private _states;
     mapping(address feed => uint256 scale) private _impliedScale;
+    mapping(address feed => Pending change) private _pending;
 
     /// @param adminDelay Delay of a default-admin transfer, seconds.
     /// @param admin Initial default admin.
@@ -39,27 +49,37 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IVolatilityOracle
     function configureFeed(address feed, FeedConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
-        if (feed == address(0)) revert InvalidFeedConfig(ConfigField.Feed, 0);
-        _checkRange(ConfigField.TauUp, config.tauUp, TAU_MIN_LIMIT, TAU_MAX_LIMIT);
-        _checkRange(ConfigField.TauDown, config.tauDown, config.tauUp, TAU_MAX_LIMIT);
-        _checkRange(ConfigField.MaxAge, config.maxAge, MAX_AGE_MIN_LIMIT, MAX_AGE_MAX_LIMIT);
-        _checkRange(ConfigField.MaxRoundsPerPoke, config.maxRoundsPerPoke, 1, MAX_ROUNDS_LIMIT);
-        _checkRange(ConfigField.SigmaMin, config.sigmaMin, SIGMA_MIN_LIMIT, SIGMA_MAX_LIMIT);
-        _checkRange(ConfigField.SigmaMax, config.sigmaMax, config.sigmaMin, SIGMA_MAX_LIMIT);
-        address implied = address(config.impliedFeed);
-        if (implied == address(0)) {
-            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 0, 0);
-            delete _impliedScale[feed];
+        uint256 scale = _checkFeed(feed, config);
+        if (_configs[feed].maxAge != 0 && _tightens(_configs[feed], config)) {
+            uint256 executableAt = block.timestamp + GOVERNANCE_DELAY;
+            _pending[feed] = Pending({hash: keccak256(abi.encode(config)), executableAt: uint40(executableAt)});
+            emit FeedConfigProposed(feed, config, executableAt);
         } else {
-            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 1, IMPLIED_WEIGHT_LIMIT);
-            uint8 decimals = config.impliedFeed.decimals();
-            if (decimals > 18) revert InvalidFeedConfig(ConfigField.ImpliedFeed, decimals);
-            _impliedScale[feed] = 10 ** (18 - decimals);
+            _applyFeed(feed, config, scale);
         }
-        // Answers are read through the proxy interface; a feed that cannot answer is rejected here.
-        AggregatorV3Interface(feed).latestRoundData();
-        _configs[feed] = config;
-        emit FeedConfigured(feed, config);
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function executeFeedConfig(address feed, FeedConfig calldata config) external {
+        Pending memory pending = _pending[feed];
+        bytes32 hash = keccak256(abi.encode(config));
+        if (pending.executableAt == 0 || pending.hash != hash) revert ChangeNotProposed(feed, pending.hash, hash);
+        if (block.timestamp < pending.executableAt) revert ChangeNotReady(feed, pending.executableAt);
+        delete _pending[feed];
+        _applyFeed(feed, config, _checkFeed(feed, config));
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function cancelFeedConfig(address feed) external onlyRole(RISK_ADMIN_ROLE) {
+        Pending memory pending = _pending[feed];
+        if (pending.executableAt == 0) revert ChangeNotProposed(feed, bytes32(0), bytes32(0));
+        delete _pending[feed];
+        emit FeedConfigCancelled(feed, pending.hash, msg.sender);
+    }
+
+    /// @inheritdoc IVolatilityOracle
+    function pendingFeedConfig(address feed) external view returns (bytes32 hash, uint256 executableAt) {
+        return (_pending[feed].hash, _pending[feed].executableAt);
     }
 
     /// @inheritdoc IVolatilityOracle
@@ -227,6 +247,43 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     function _clamp(uint256 sigma, FeedConfig memory config) private pure returns (uint256) {
         return Math.min(Math.max(sigma, config.sigmaMin), config.sigmaMax);
+    }
+
+    /// @dev Every hard bound of a feed configuration; returns the implied feed's scale to WAD (zero without one).
+    function _checkFeed(address feed, FeedConfig calldata config) private view returns (uint256 scale) {
+        if (feed == address(0)) revert InvalidFeedConfig(ConfigField.Feed, 0);
+        _checkRange(ConfigField.TauUp, config.tauUp, TAU_MIN_LIMIT, TAU_MAX_LIMIT);
+        _checkRange(ConfigField.TauDown, config.tauDown, config.tauUp, TAU_MAX_LIMIT);
+        _checkRange(ConfigField.MaxAge, config.maxAge, MAX_AGE_MIN_LIMIT, MAX_AGE_MAX_LIMIT);
+        _checkRange(ConfigField.MaxRoundsPerPoke, config.maxRoundsPerPoke, 1, MAX_ROUNDS_LIMIT);
+        _checkRange(ConfigField.SigmaMin, config.sigmaMin, SIGMA_MIN_LIMIT, SIGMA_MAX_LIMIT);
+        _checkRange(ConfigField.SigmaMax, config.sigmaMax, config.sigmaMin, SIGMA_MAX_LIMIT);
+        if (address(config.impliedFeed) == address(0)) {
+            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 0, 0);
+        } else {
+            _checkRange(ConfigField.ImpliedWeight, config.impliedWeight, 1, IMPLIED_WEIGHT_LIMIT);
+            uint8 decimals = config.impliedFeed.decimals();
+            if (decimals > 18) revert InvalidFeedConfig(ConfigField.ImpliedFeed, decimals);
+            scale = 10 ** (18 - decimals);
+        }
+        // Answers are read through the proxy interface; a feed that cannot answer is rejected here.
+        AggregatorV3Interface(feed).latestRoundData();
+    }
+
+    function _applyFeed(address feed, FeedConfig calldata config, uint256 scale) private {
+        if (scale == 0) delete _impliedScale[feed];
+        else _impliedScale[feed] = scale;
+        _configs[feed] = config;
+        emit FeedConfigured(feed, config);
+    }
+
+    /// @dev Whether `next` can raise the effective volatility or make the state stale sooner than `current`
+    /// (see `IVolatilityOracle.configureFeed`).
+    function _tightens(FeedConfig memory current, FeedConfig calldata next) private pure returns (bool) {
+        if (next.sigmaMin > current.sigmaMin || next.sigmaMax > current.sigmaMax) return true;
+        if (next.maxAge < current.maxAge || next.tauUp != current.tauUp || next.tauDown != current.tauDown) return true;
+        if (address(next.impliedFeed) == address(0)) return false;
+        return address(next.impliedFeed) != address(current.impliedFeed) || next.impliedWeight > current.impliedWeight;
     }
 
     function _checkRange(ConfigField field, uint256 value, uint256 min, uint256 max) private pure {

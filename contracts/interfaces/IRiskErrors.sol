@@ -74,6 +74,13 @@ interface IRiskErrors is IRiskTypes {
     /// @notice A configuration change comes before the cooldown since the last one ends at `allowedAt`.
     error ConfigCooldown(uint256 allowedAt);
 
+    /// @notice No change `given` (the hash of its ABI encoding) is pending under `key`; `proposed` is the one that
+    /// is (zero for none).
+    error ChangeNotProposed(bytes32 key, bytes32 proposed, bytes32 given);
+
+    /// @notice The pending change under `key` cannot be executed before `executableAt`.
+    error ChangeNotReady(bytes32 key, uint256 executableAt);
+
     /// @notice A risk-oracle update moves a parameter by more than `MAX_ORACLE_CHANGE`.
     error ParameterChangeTooLarge(IRiskTypes.RiskParameter parameter, uint256 current, uint256 requested);
 }

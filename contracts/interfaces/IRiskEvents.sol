@@ -21,6 +21,23 @@ interface IRiskEvents is IRiskTypes {
     /// @notice A market's Greeks sizing was set.
     event GreeksConfigured(uint256 indexed market, IRiskTypes.GreeksConfig config);
 
+    /// @notice The risk admin proposed a market configuration that tightens the current one; anyone may execute
+    /// it (`executeMarketConfig`) from `executableAt` on, unless it is cancelled or replaced first.
+    event MarketConfigProposed(uint256 indexed market, IRiskTypes.MarketConfig config, uint256 executableAt);
+
+    /// @notice The risk admin proposed a collateral configuration that tightens the current one.
+    event CollateralConfigProposed(address indexed asset, IRiskTypes.CollateralConfig config, uint256 executableAt);
+
+    /// @notice The risk admin proposed a lower leverage limit for a tier.
+    event TierProposed(uint8 indexed tier, uint256 maxLeverage, uint256 executableAt);
+
+    /// @notice The risk admin proposed Greeks sizing that tightens the current one.
+    event GreeksConfigProposed(uint256 indexed market, IRiskTypes.GreeksConfig config, uint256 executableAt);
+
+    /// @notice A pending change was cancelled before it was executed.
+    /// @param hash The hash of the cancelled change's ABI encoding.
+    event ChangeCancelled(bytes32 indexed key, bytes32 hash, address indexed by);
+
     /// @notice The risk oracle moved a market parameter.
     event RiskParameterUpdated(
         uint256 indexed market,

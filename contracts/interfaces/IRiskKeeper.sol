@@ -44,10 +44,13 @@ interface IRiskKeeper is IRiskTypes {
     /// @notice Refreshes the market's depth state from the pool: TWAP tick and harmonic-mean liquidity over
     /// `twapWindow` (constant-L depth), and a bounded walk over initialized ticks from the TWAP tick out to
     /// `maxSlippage` both ways. Permissionless.
-    /// @dev Reverts with `PoolObserveFailed` or `PoolReader.WalkTruncated` (the walk, including the ticks
-    /// between the spot price and the TWAP tick, needs more than `maxWalkSteps` reads): a refresh never records
-    /// a partial reading. A market needs two refreshes in different blocks before its depth is
-    /// non-zero (the first reading is only a confirmation for the second).
+    /// @dev Each of the three walks (spot tick to TWAP tick, down, up) reads at most `maxWalkSteps` bitmap words
+    /// and initialized ticks. A walk down or up that runs out of them yields the depth reached so far (lower than
+    /// the full reading: conservative), so dust ticks cannot freeze the state; the raise of `maxWalkSteps` that
+    /// cures it is a loosening and applies at once. Reverts with `PoolObserveFailed`, or
+    /// `PoolReader.WalkTruncated` when the spot price is more than `maxWalkSteps` reads away from the TWAP tick
+    /// (a transient state; the recorded depth is kept). A new market's first refresh applies its readings at
+    /// once, each at most the constant-L estimate; later rises need a full confirmation period (`DepthState`).
     function refreshDepth(uint256 market) external returns (uint256 down, uint256 up);
 
     /// @notice The account's options book in `market`: its Greeks, worst scenario and hedge guidance.

@@ -51,13 +51,18 @@ import {IVolatilityOracle} from "./IVolatilityOracle.sol";
 /// delay and grants every other role):
 /// - `RISK_ADMIN_ROLE` lists and configures markets, collaterals, tiers, the sequencer feed and each market's
 ///   Greeks sizing, each field within the hard bounds of the implementation, and at most once per
-///   `CONFIG_COOLDOWN` per market or asset. Turning Greeks sizing off cannot block an options trade that
-///   lowers a book's worst scenario loss.
+///   `CONFIG_COOLDOWN` per market or asset. A change that tightens (can shrink a cap, bring a deleverage or
+///   raise a fee; per field in `IRiskAdmin`) is only proposed, and anyone may execute it after
+///   `GOVERNANCE_DELAY` (1 day); a loosening applies at once. Turning Greeks sizing off cannot block an options
+///   trade that lowers a book's worst scenario loss.
 /// - `RISK_ORACLE_ROLE` moves one numeric market parameter at a time by at most `MAX_ORACLE_CHANGE`
 ///   (relative) per update, at most once per `ORACLE_COOLDOWN` per parameter (Aave risk-steward style).
+/// - Anyone executes a proposed change once its delay has passed; the risk admin or the guardian may cancel it.
 /// - `GUARDIAN_ROLE` pauses risk-increasing actions (`validateIncrease`, `validateAccount`, options trades
 ///   that raise a worst loss); it cannot pause `deleverage`, reductions or liquidations. Unpausing needs
 ///   `RISK_ADMIN_ROLE`.
+/// No role can force-deleverage a position within its cap at once: with the market unchanged, a cap falls within
+/// `GOVERNANCE_DELAY` of any call only by the risk oracle's bounded steps.
 /// No role can: move funds (the module holds none), change the engine or the volatility oracle, set a
 /// parameter outside its hard bounds, raise the keeper fee above its bound, or make reductions impossible.
 interface IRiskModule is IRiskHook, IOptionsRiskHook, IRiskKeeper, IRiskAdmin, IRiskErrors, IRiskEvents {

@@ -52,7 +52,8 @@ interface IRiskTypes {
     /// @param pool Reference Uniswap V3 pool of base against a USD stablecoin.
     /// @param baseIsToken0 Whether the base asset is the pool's token0 (else token1; the other is the quote).
     /// @param twapWindow TWAP window of the pool reads, seconds.
-    /// @param maxWalkSteps Most bitmap words plus initialized ticks one depth refresh may read.
+    /// @param maxWalkSteps Most bitmap words plus initialized ticks each walk of a depth refresh may read (a walk
+    /// that runs out of them yields the depth reached so far).
     /// @param maxSlippage Slippage bound `s_max` of the depth `D(s_max)`, WAD.
     /// @param rho Deleveraged notional per rolling `deleverageWindow` is at most `rho * D(s_max)`, WAD.
     /// @param deleverageWindow Length of the rolling deleverage window, seconds.
@@ -94,14 +95,15 @@ interface IRiskTypes {
     /// @notice The depth state of a market (RISK-MODEL.md section 5), quote amounts in WAD USD.
     /// @param down Depth used by the bounds for longs: `min(smoothed tick-walk depth, constant-L depth)`.
     /// @param up Depth used for shorts, likewise.
-    /// @param walkDown Smoothed tick-walk depth down (a lower reading applies at once; a higher one only
-    /// when confirmed by a reading from another block, and by at most `depthRisePerHour` per hour).
+    /// @param walkDown Smoothed tick-walk depth down (a lower reading applies at once; a higher one only when
+    /// every reading of a confirmation period at least `twapWindow` long agrees, and by at most
+    /// `depthRisePerHour` per hour; from zero, the first reading at most the constant-L estimate).
     /// @param walkUp Smoothed tick-walk depth up.
-    /// @param readDown Last raw tick-walk reading down (the confirmation for the next rise).
-    /// @param readUp Last raw tick-walk reading up.
+    /// @param readDown The lowest raw tick-walk reading down since `readSince` (the confirmation of a rise).
+    /// @param readUp The lowest raw tick-walk reading up since `readSince`.
     /// @param twapPrice Base price from the TWAP tick at the last refresh, WAD USD.
     /// @param updatedAt Time of the last refresh.
-    /// @param readBlock Block of the last raw reading.
+    /// @param readSince Start of the current confirmation period (zero: never refreshed).
     struct DepthState {
         uint128 down;
         uint128 up;
@@ -111,7 +113,7 @@ interface IRiskTypes {
         uint128 readUp;
         uint128 twapPrice;
         uint40 updatedAt;
-        uint64 readBlock;
+        uint40 readSince;
     }
 
     /// @notice Greeks sizing of a market (RISK-MODEL.md section 7).

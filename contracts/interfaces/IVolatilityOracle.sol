@@ -23,7 +23,12 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/Ag
 /// Roles and powers:
 /// - The default admin (OpenZeppelin `AccessControlDefaultAdminRules`: one holder, two-step transfer behind
 ///   a delay) grants and revokes `RISK_ADMIN_ROLE`.
-/// - `RISK_ADMIN_ROLE` configures feeds within the hard bounds below (`configureFeed`).
+/// - `RISK_ADMIN_ROLE` configures feeds within the hard bounds below (`configureFeed`). A reconfiguration that can
+///   raise the effective volatility or make the state stale sooner (a TIGHTENING: a higher `sigmaMin` or
+///   `sigmaMax`, a lower `maxAge`, another `tauUp` or `tauDown`, another implied feed or a higher implied weight)
+///   is only proposed and applies after `GOVERNANCE_DELAY` (1 day) through `executeFeedConfig`, which anyone may
+///   call; the risk admin may cancel it. A loosening (the reverse, removing the implied feed, `maxRoundsPerPoke`)
+///   and a new feed apply at once. So no reconfiguration can shrink a cap of the risk module within the delay.
 /// - Nobody can write the estimator's state (`A`, `B`, reference round) except by `poke`, which only folds
 ///   rounds read from the feed itself; nobody can pause `poke` or the views.
 interface IVolatilityOracle {
@@ -92,6 +97,12 @@ interface IVolatilityOracle {
     /// @notice A feed was configured or reconfigured (its estimator state is kept).
     event FeedConfigured(address indexed feed, FeedConfig config);
 
+    /// @notice A tightening reconfiguration of `feed` was proposed; anyone may execute it from `executableAt` on.
+    event FeedConfigProposed(address indexed feed, FeedConfig config, uint256 executableAt);
+
+    /// @notice The pending reconfiguration of `feed` (the hash of its ABI encoding) was cancelled.
+    event FeedConfigCancelled(address indexed feed, bytes32 hash, address indexed by);
+
     /// @notice The first valid round of a feed became its reference; no return is folded yet.
     event ReferenceInitialized(address indexed feed, uint80 roundId, uint256 price, uint256 updatedAt);
 
@@ -107,6 +118,13 @@ interface IVolatilityOracle {
 
     /// @notice A configuration field is outside its hard bounds.
     error InvalidFeedConfig(ConfigField field, uint256 value);
+
+    /// @notice No reconfiguration `given` (the hash of its ABI encoding) is pending for `feed`; `proposed` is the
+    /// one that is (zero for none).
+    error ChangeNotProposed(address feed, bytes32 proposed, bytes32 given);
+
+    /// @notice The pending reconfiguration of `feed` cannot be executed before `executableAt`.
+    error ChangeNotReady(address feed, uint256 executableAt);
 
     /// @notice Folds every round of `feed` published since the last poke, at most `maxRoundsPerPoke` reads
     /// per call (call again to continue), crossing proxy phase boundaries. Permissionless.
@@ -132,7 +150,21 @@ interface IVolatilityOracle {
     /// @notice The estimator state of `feed`.
     function feedState(address feed) external view returns (FeedState memory);
 
-    /// @notice Configures (or reconfigures) a feed within the hard bounds. Only `RISK_ADMIN_ROLE`.
+    /// @notice Configures (or reconfigures) a feed within the hard bounds. Only `RISK_ADMIN_ROLE`. A new feed and
+    /// a loosening apply at once (`FeedConfigured`); a tightening (see the contract's notice) is proposed
+    /// (`FeedConfigProposed`), replacing any pending one.
     /// @dev Reconfiguring keeps the estimator state; the new clamp applies to the next read.
     function configureFeed(address feed, FeedConfig calldata config) external;
+
+    /// @notice Applies the pending reconfiguration `config` of `feed` once `GOVERNANCE_DELAY` has passed since it
+    /// was proposed. Anyone. Reverts `ChangeNotProposed` unless `config` is exactly the pending one and
+    /// `ChangeNotReady` before its time; every hard bound is checked again.
+    function executeFeedConfig(address feed, FeedConfig calldata config) external;
+
+    /// @notice Cancels the pending reconfiguration of `feed`. Only `RISK_ADMIN_ROLE`.
+    function cancelFeedConfig(address feed) external;
+
+    /// @notice The pending reconfiguration of `feed`: the hash of `abi.encode(config)` and when it becomes
+    /// executable (zero: none).
+    function pendingFeedConfig(address feed) external view returns (bytes32 hash, uint256 executableAt);
 }

@@ -12,7 +12,7 @@ import {GasGuard} from "./GasGuard.sol";
 /// initialized ticks (`tickBitmap`, `ticks(t).liquidityNet`) that measures the quote needed to move the base
 /// price by a slippage bound, exactly as the pool's swap loop would cross ranges (fees excluded).
 library PoolReader {
-    /// @notice The walk used `steps` reads without reaching the target.
+    /// @notice The walk from the spot tick to the TWAP tick used `steps` reads without reaching it.
     error WalkTruncated(uint256 steps);
 
     int24 internal constant MIN_TICK = -887_272;
@@ -81,7 +81,8 @@ library PoolReader {
 
     /// @notice Raw quote that moves the base price by `slippage`, down or up, from anywhere inside `startTick`
     /// (where in-range liquidity is `liquidity`), rounded down. Reaching the pool's price limit first returns
-    /// what the whole way there moves.
+    /// what the whole way there moves; running out of `w.maxSteps` reads returns what the way walked so far
+    /// moves (never more than the full reading), so that dust ticks cannot make it revert.
     /// @dev The TWAP tick locates the price only to within one tick, so the walk measures the part common to
     /// every path from a price inside that tick: from the tick's boundary AHEAD in the direction of travel to
     /// the target computed from the boundary BEHIND. That sub-path lies inside the path from any start in the
@@ -99,6 +100,8 @@ library PoolReader {
         (uint256 target, uint256 g) = startAndTarget(startTick, w.baseIsToken0, slippage, down);
         int24 tick = startTick;
         while (true) {
+            // Out of steps (dust ticks): the depth reached so far, a lower bound of the full reading.
+            if (w.steps >= w.maxSteps) return quote;
             (int24 next, bool initialized) = _nextTick(w, tick, !ticksUp);
             if (next < MIN_TICK) next = MIN_TICK;
             if (next > MAX_TICK) next = MAX_TICK;

@@ -27,6 +27,15 @@ import {MarketMeta, RiskState} from "./RiskState.sol";
 library DepthLogic {
     using SafeCast for uint256;
 
+    /// @dev One side (down or up) of a refresh: the smoothed walk so far, this raw reading, the lowest raw
+    /// reading of the confirmation period with this one, and the constant-L estimate.
+    struct Side {
+        uint256 walk;
+        uint256 reading;
+        uint256 least;
+        uint256 estimate;
+    }
+
     uint256 private constant _WAD = 1e18;
 
     /// @notice Refreshes the depth state of `market`; see `IRiskKeeper.refreshDepth`.
@@ -40,36 +49,38 @@ library DepthLogic {
         uint256 g = DepthMath.sqrtQuotePerBaseDown(twapTick, config.baseIsToken0);
 
         (uint256 readDown, uint256 readUp) = _walk(config, meta, spotTick, twapTick);
-        IRiskTypes.DepthState storage state = s.depth[market];
-        bool sameBlock = state.readBlock == block.number;
-        uint256 elapsed = block.timestamp - state.updatedAt;
-        uint256 walkDown = _smooth(
-            state.walkDown,
-            readDown,
-            sameBlock ? state.walkDown : state.readDown,
-            elapsed,
-            config.depthRisePerHour
-        );
-        uint256 walkUp = _smooth(
-            state.walkUp,
-            readUp,
-            sameBlock ? state.walkUp : state.readUp,
-            elapsed,
-            config.depthRisePerHour
-        );
-        down = Math.min(walkDown, _constantDepth(config, meta, meanLiquidity, twapTick, true));
-        up = Math.min(walkUp, _constantDepth(config, meta, meanLiquidity, twapTick, false));
+        IRiskTypes.DepthState memory state = s.depth[market];
+        // The confirmation period: a rise needs every reading of a period at least `twapWindow` long.
+        bool first = state.readSince == 0;
+        bool complete = !first && block.timestamp >= state.readSince + config.twapWindow;
+        uint256 elapsed = block.timestamp - state.readSince;
+        Side memory downSide = Side({
+            walk: state.walkDown,
+            reading: readDown,
+            least: Math.min(state.readDown, readDown),
+            estimate: _constantDepth(config, meta, meanLiquidity, twapTick, true)
+        });
+        Side memory upSide = Side({
+            walk: state.walkUp,
+            reading: readUp,
+            least: Math.min(state.readUp, readUp),
+            estimate: _constantDepth(config, meta, meanLiquidity, twapTick, false)
+        });
+        uint256 walkDown = _smooth(downSide, complete, elapsed, config.depthRisePerHour);
+        uint256 walkUp = _smooth(upSide, complete, elapsed, config.depthRisePerHour);
+        down = Math.min(walkDown, downSide.estimate);
+        up = Math.min(walkUp, upSide.estimate);
         uint256 twapPrice = DepthMath.basePrice(g, meta.baseDecimals, meta.quoteDecimals);
         s.depth[market] = IRiskTypes.DepthState({
             down: down.toUint128(),
             up: up.toUint128(),
             walkDown: walkDown.toUint128(),
             walkUp: walkUp.toUint128(),
-            readDown: readDown.toUint128(),
-            readUp: readUp.toUint128(),
+            readDown: (first || complete ? readDown : downSide.least).toUint128(),
+            readUp: (first || complete ? readUp : upSide.least).toUint128(),
             twapPrice: twapPrice.toUint128(),
             updatedAt: uint40(block.timestamp),
-            readBlock: uint64(block.number)
+            readSince: first || complete ? uint40(block.timestamp) : state.readSince
         });
         emit IRiskEvents.DepthRefreshed(market, down, up, readDown, readUp, twapPrice);
     }
@@ -89,10 +100,13 @@ library DepthLogic {
             steps: 0
         });
         uint256 liquidity = PoolReader.liquidityAt(walk, spotTick, config.pool.liquidity(), twapTick);
+        // Each direction has its own budget of `maxWalkSteps` reads, so that one cannot starve the other.
+        walk.steps = 0;
         readDown = DepthMath.quoteToWad(
             PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, true),
             meta.quoteDecimals
         );
+        walk.steps = 0;
         readUp = DepthMath.quoteToWad(
             PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, false),
             meta.quoteDecimals
@@ -117,19 +131,19 @@ library DepthLogic {
         return DepthMath.quoteToWad(DepthMath.quoteBetween(liquidity, start, target), meta.quoteDecimals);
     }
 
-    /// @dev Asymmetric smoothing: a lower reading applies at once; a higher one moves towards
-    /// `min(reading, confirmation)` by at most `risePerHour` of the current value per hour (at once from zero).
+    /// @dev Asymmetric smoothing of one side. From the zero state (a new market, or a side that read zero) the
+    /// reading applies at once but at most the constant-L estimate from the TWAP liquidity; a lower reading applies
+    /// at once; a higher one only when the confirmation period is complete, towards the lowest reading of the
+    /// period (this one included) and by at most `risePerHour` of the current value per hour of the period.
     function _smooth(
-        uint256 current,
-        uint256 reading,
-        uint256 confirmation,
+        Side memory side,
+        bool complete,
         uint256 elapsed,
         uint256 risePerHour
     ) private pure returns (uint256) {
-        if (reading <= current) return reading;
-        uint256 target = Math.min(reading, confirmation);
-        if (target <= current) return current;
-        if (current == 0) return target;
-        return Math.min(target, current + Math.mulDiv(current, risePerHour * elapsed, _WAD * 1 hours));
+        if (side.walk == 0) return Math.min(side.reading, side.estimate);
+        if (side.reading <= side.walk) return side.reading;
+        if (!complete || side.least <= side.walk) return side.walk;
+        return Math.min(side.least, side.walk + Math.mulDiv(side.walk, risePerHour * elapsed, _WAD * 1 hours));
     }
 }

@@ -25,6 +25,12 @@ struct Window {
     uint40 updatedAt;
 }
 
+/// @dev A tightening configuration change waiting for its delay: the hash of its ABI encoding.
+struct PendingChange {
+    bytes32 hash;
+    uint40 executableAt;
+}
+
 /// @dev All storage of the risk module, in one struct, so that its logic libraries (linked, called by
 /// DELEGATECALL) read and write it through one storage pointer: the entry points receive it (which also keeps
 /// them out of the libraries' ABI), and every internal function that touches state takes it first.
@@ -43,4 +49,5 @@ struct RiskState {
     address sequencerFeed;
     uint32 sequencerGrace;
     bool paused;
+    mapping(bytes32 key => PendingChange change) pending;
 }

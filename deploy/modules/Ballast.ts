@@ -20,8 +20,9 @@ export default buildModule("Ballast", (m) => {
   const validationLogic = m.library("ValidationLogic");
   const keeperLogic = m.library("KeeperLogic");
   const depthLogic = m.library("DepthLogic");
+  const governanceLogic = m.library("GovernanceLogic");
   const riskModule = m.contract("RiskModule", [engine, volatilityOracle, adminDelay, admin], {
-    libraries: { ValidationLogic: validationLogic, KeeperLogic: keeperLogic, DepthLogic: depthLogic },
+    libraries: { ValidationLogic: validationLogic, KeeperLogic: keeperLogic, DepthLogic: depthLogic, GovernanceLogic: governanceLogic },
   });
   m.call(engine, "setRiskModule", [riskModule], { from: deployer });
   const riskLens = m.contract("RiskLens");

@@ -25,7 +25,7 @@ export const RISK_MODULE_ABI = [
   "function tierLeverage(uint8 tier) view returns (uint256)",
   "function greeksMarkets() view returns (uint256[])",
   "function greeksConfig(uint256 market) view returns (tuple(bool enabled, uint64 volShock, uint64 buffer, uint32 hedgeInterval))",
-  "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint64 readBlock))",
+  "function depthState(uint256 market) view returns (tuple(uint128 down, uint128 up, uint128 walkDown, uint128 walkUp, uint128 readDown, uint128 readUp, uint128 twapPrice, uint40 updatedAt, uint40 readSince))",
   "function marketConfig(uint256 market) view returns (tuple(address feed, uint32 maxPriceAge, uint32 horizon, uint32 depthMaxAge, uint64 maintenanceMargin, uint64 z, uint64 kappa, uint64 kappaOI, uint64 sigmaTarget, uint64 maxDeviation, uint64 tauTrigger, uint64 tauTarget, uint128 oiCapLong, uint128 oiCapShort, address pool, bool baseIsToken0, uint32 twapWindow, uint16 maxWalkSteps, uint64 maxSlippage, uint64 rho, uint32 deleverageWindow, uint64 depthRisePerHour, uint64 keeperFeeRate, uint96 keeperFeeMax, uint64 gap))",
   "event Deleveraged(address indexed account, uint256 indexed market, address indexed keeper, int256 sizeBefore, int256 sizeAfter, uint256 price, uint8 source, uint256 notional, uint256 cap, uint8 binding, uint256 keeperFee)",
   "error CapExceeded(uint256 market, uint8 bound, uint256 cap, uint256 notional)",

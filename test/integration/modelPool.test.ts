@@ -104,7 +104,6 @@ describe("model pool: exact Uniswap V3 swaps and oracle against the real pool (4
         depthRisePerHour: 0.1,
       },
       now,
-      1,
     );
     expect(Number.isFinite(depth.down) && Number.isFinite(depth.up)).to.equal(true);
     expect(depth.twapPrice).to.be.greaterThan(0);

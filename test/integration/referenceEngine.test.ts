@@ -99,6 +99,27 @@ describe("ReferenceMarginEngine", () => {
     expect([after.collateralValue, after.ledger, after.equity]).to.deep.equal([0n, 0n, 0n]);
   });
 
+  it("finding 6 (Low): a loss paid from collateral leaves a collateral whose price cannot be read in the account instead of seizing it for nothing", async () => {
+    const system = await load();
+    const { engine } = system.ballast;
+    const [, user] = await ethers.getSigners();
+    await system.deposit(user!, { usdc: 10_000, weth: 1 });
+    await system.trade(user!, 1);
+    await system.setEthPrice(2_900); // the long loses about 100 USD
+    // The USDC/USD feed answers zero: USDC cannot be priced.
+    const usdcAggregator = system.feeds.usdc.aggregator;
+    const round = Number(await usdcAggregator.latestRound()) + 1;
+    const now = await connection.networkHelpers.time.latest();
+    await usdcAggregator.setRound(round, 0n, now, now, round);
+    await engine.connect(user!).trade(ETH_MARKET, wad(-1)); // the user closes: the loss is realized
+    const balances = new Map((await engine.accountSnapshot(user!.address)).collateral.map((c) => [c.asset, c.amount]));
+    // Before, the USDC went first and was seized whole while crediting nothing; now the loss comes out of WETH.
+    expect(balances.get(await system.environment.usdc.getAddress())).to.equal(10_000n * 10n ** 6n);
+    const weth = fromWad(balances.get(await system.environment.weth.getAddress()) ?? 0n);
+    expect(weth).to.be.lessThan(1);
+    expect(weth).to.be.greaterThan(0.95);
+  });
+
   it("reducePosition is callable only by the risk module", async () => {
     const system = await load();
     const [, user] = await ethers.getSigners();

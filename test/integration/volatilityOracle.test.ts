@@ -30,6 +30,14 @@ async function setupWith(missing: number) {
   return { feed, oracle };
 }
 
+/** Reconfigures `feed`: at once when it loosens, else proposed, then executed after GOVERNANCE_DELAY. */
+async function reconfigure(oracle: Awaited<ReturnType<typeof deployVolatilityOracle>>, feed: string, config: typeof DEFAULT_FEED_CONFIG) {
+  await oracle.configureFeed(feed, config);
+  if ((await oracle.pendingFeedConfig(feed))[1] === 0n) return;
+  await time.increase(await oracle.GOVERNANCE_DELAY());
+  await oracle.executeFeedConfig(feed, config);
+}
+
 /** Fixture: an OCR2-style feed behind a real proxy and a configured oracle. */
 const setup = () => setupWith(MissingRound.ReturnZeros);
 
@@ -178,7 +186,7 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
 
   it("reacts to a spike at once (tauUp) and forgets it slowly (tauDown)", async () => {
     const { feed, oracle } = await networkHelpers.loadFixture(setup);
-    await oracle.configureFeed(feed.address, { ...DEFAULT_FEED_CONFIG, sigmaMin: 10n ** 16n, sigmaMax: 10n * 10n ** 18n, maxAge: 86_400 });
+    await reconfigure(oracle, feed.address, { ...DEFAULT_FEED_CONFIG, sigmaMin: 10n ** 16n, sigmaMax: 10n * 10n ** 18n, maxAge: 86_400 });
     // A calm hour of 0.1 % moves every 10 minutes.
     const calm = Array.from({ length: 12 }, (_, i) => 2000 * (1 + (i % 2 === 0 ? 0.001 : -0.001)));
     await publish(feed, calm);
@@ -207,7 +215,7 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
   it("an implied-volatility feed raises the effective volatility, and makes it stale when it is stale", async () => {
     const { feed, oracle } = await networkHelpers.loadFixture(setup);
     const implied = await deployFeed(ethers, 8, "ETH IV");
-    await oracle.configureFeed(feed.address, { ...DEFAULT_FEED_CONFIG, impliedFeed: implied.address, impliedWeight: 8n * 10n ** 17n });
+    await reconfigure(oracle, feed.address, { ...DEFAULT_FEED_CONFIG, impliedFeed: implied.address, impliedWeight: 8n * 10n ** 17n });
     await publish(feed, [2000]);
     await oracle.poke(feed.address);
     await publish(feed, [2001]);
@@ -279,6 +287,54 @@ describe("VolatilityOracle through a real EACAggregatorProxy", () => {
     expect(await oracle.defaultAdmin()).to.equal(next!.address);
     expect(await oracle.hasRole(await oracle.DEFAULT_ADMIN_ROLE(), admin!.address)).to.equal(false);
   });
+
+  it("finding 1 (Medium): a tightening reconfiguration (sigmaMin up, sigmaMax up, implied feed swapped) waits GOVERNANCE_DELAY; a loosening applies at once", async () => {
+    const { feed, oracle } = await networkHelpers.loadFixture(setup);
+    const [, stranger] = await ethers.getSigners();
+    const implied = await deployFeed(ethers, 8, "ETH IV");
+    await publish(feed, [2000, 2002]);
+    await oracle.poke(feed.address);
+    await oracle.poke(feed.address);
+    const before = await oracle.getVolatility(feed.address);
+    expect(before[0]).to.equal(DEFAULT_FEED_CONFIG.sigmaMin); // calm: at the floor
+    const tighter = {
+      ...DEFAULT_FEED_CONFIG,
+      sigmaMin: 10n * 10n ** 18n,
+      sigmaMax: 10n * 10n ** 18n,
+      impliedFeed: implied.address,
+      impliedWeight: 2n * 10n ** 18n,
+    };
+    const proposedAt = (await time.latest()) + 1;
+    await expect(oracle.configureFeed(feed.address, tighter))
+      .to.emit(oracle, "FeedConfigProposed")
+      .withArgs(feed.address, anyValue, proposedAt + 86_400);
+    // Nothing changed: the configuration, the volatility.
+    expect((await oracle.feedConfig(feed.address)).sigmaMin).to.equal(DEFAULT_FEED_CONFIG.sigmaMin);
+    expect((await oracle.getVolatility(feed.address))[0]).to.equal(before[0]);
+    await expect(oracle.connect(stranger!).executeFeedConfig(feed.address, tighter))
+      .to.be.revertedWithCustomError(oracle, "ChangeNotReady")
+      .withArgs(feed.address, proposedAt + 86_400);
+    // Only the published configuration executes, by anyone, after the delay.
+    await time.increaseTo(proposedAt + 86_400);
+    await expect(
+      oracle.connect(stranger!).executeFeedConfig(feed.address, { ...tighter, impliedWeight: 10n ** 18n }),
+    ).to.be.revertedWithCustomError(oracle, "ChangeNotProposed");
+    await expect(oracle.connect(stranger!).executeFeedConfig(feed.address, tighter)).to.emit(oracle, "FeedConfigured");
+    expect((await oracle.feedConfig(feed.address)).sigmaMin).to.equal(10n * 10n ** 18n);
+    expect((await oracle.getVolatility(feed.address))[0]).to.equal(10n * 10n ** 18n);
+    // Loosening (back to the defaults: lower floor and ceiling, no implied feed) applies at once.
+    await expect(oracle.configureFeed(feed.address, DEFAULT_FEED_CONFIG)).to.emit(oracle, "FeedConfigured");
+    expect((await oracle.getVolatility(feed.address))[0]).to.equal(DEFAULT_FEED_CONFIG.sigmaMin);
+    // A pending tightening can be cancelled by the risk admin only.
+    await oracle.configureFeed(feed.address, { ...DEFAULT_FEED_CONFIG, maxAge: 3_600 });
+    await expect(oracle.connect(stranger!).cancelFeedConfig(feed.address)).to.be.revertedWithCustomError(
+      oracle,
+      "AccessControlUnauthorizedAccount",
+    );
+    await expect(oracle.cancelFeedConfig(feed.address)).to.emit(oracle, "FeedConfigCancelled");
+    expect((await oracle.pendingFeedConfig(feed.address))[1]).to.equal(0n);
+    await expect(oracle.cancelFeedConfig(feed.address)).to.be.revertedWithCustomError(oracle, "ChangeNotProposed");
+  });
 });
 
 describe("VolatilityOracle deployment", () => {
@@ -291,3 +347,7 @@ describe("VolatilityOracle deployment", () => {
     expect(await oracle.defaultAdminDelay()).to.equal(2n * 86_400n);
   });
 });
+
+function anyValue(): boolean {
+  return true;
+}

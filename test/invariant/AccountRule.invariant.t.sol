@@ -7,7 +7,8 @@ import {AccountRuleSetup} from "./system/AccountRuleSetup.sol";
 /// @notice The stateful invariant suite of the account rule (issue 11), in the manner of Morpho Blue's and
 /// Aave v3's: one handler (`AccountRuleHandler`) whose actors trade across three markets and two collaterals,
 /// write and buy options, provide and withdraw liquidity across blocks, swap, deleverage, refresh depth, poke the
-/// volatility oracle, govern within bounds and inject oracle faults. After every call (the fuzzer's sequences:
+/// volatility oracle, govern within bounds (the risk admin's changes applied at once or proposed, proposals
+/// executed by anyone, the risk oracle's steps, the guardian's pause) and inject oracle faults. After every call (the fuzzer's sequences:
 /// `INVARIANT_RUNS` x `INVARIANT_DEPTH` calls, fixed seed, in hardhat.config.ts) `invariant_accountRule` asserts
 /// that no action-level check has failed:
 ///  (1) after any admitted risk-increasing action `validateAccount` passes (a hedge of an options book, whose

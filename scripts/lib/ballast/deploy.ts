@@ -32,7 +32,7 @@ export async function deployBallast(
 }
 
 /** The linked logic libraries of `RiskModule`, by the names its bytecode links them under. */
-export const RISK_MODULE_LIBRARIES = ["ValidationLogic", "KeeperLogic", "DepthLogic"] as const;
+export const RISK_MODULE_LIBRARIES = ["ValidationLogic", "KeeperLogic", "DepthLogic", "GovernanceLogic"] as const;
 
 /**
  * Deploys `RiskModule`'s logic libraries without Ignition (for a second module next to a deployed system) and

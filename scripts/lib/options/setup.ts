@@ -1,4 +1,4 @@
-import type { Signer } from "ethers";
+import { AbiCoder, keccak256, type Signer } from "ethers";
 
 import OptionsModule from "../../../deploy/modules/Options.js";
 import type { ReferenceMarginEngine, ReferenceOptionsEngine } from "../../../typechain-types/index.js";
@@ -18,16 +18,27 @@ export const DEFAULT_GREEKS: GreeksSetup = { volShock: 1, buffer: 0.2, hedgeInte
 /** The engines' requirement per unit of short option underlying notional (10 %). */
 export const DEFAULT_SHORT_MARGIN = 0.1;
 
-/** Turns on Greeks sizing of the ETH market (the system's admin holds `RISK_ADMIN_ROLE`). */
+/**
+ * Turns on Greeks sizing of the ETH market (the system's admin holds `RISK_ADMIN_ROLE`). On a market that has open
+ * interest (or had Greeks sizing before) switching it on is a tightening: it is proposed, so the chain waits
+ * `GOVERNANCE_DELAY`, anyone executes it, and the feeds, volatility and depth are brought up to date
+ * (`System.advance`).
+ */
 export async function enableGreeks(system: System, greeks: GreeksSetup = DEFAULT_GREEKS): Promise<void> {
-  await (
-    await system.ballast.riskModule.connect(system.admin).configureGreeks(ETH_MARKET, {
-      enabled: true,
-      volShock: wad(greeks.volShock),
-      buffer: wad(greeks.buffer),
-      hedgeInterval: greeks.hedgeInterval,
-    })
-  ).wait();
+  const module = system.ballast.riskModule;
+  const config = {
+    enabled: true,
+    volShock: wad(greeks.volShock),
+    buffer: wad(greeks.buffer),
+    hedgeInterval: greeks.hedgeInterval,
+  };
+  await (await module.connect(system.admin).configureGreeks(ETH_MARKET, config)).wait();
+  const key = keccak256(AbiCoder.defaultAbiCoder().encode(["string", "uint256"], ["greeks", ETH_MARKET]));
+  const [, executableAt] = await module.pendingChange(key);
+  if (executableAt === 0n) return;
+  await system.connection.networkHelpers.time.increaseTo(executableAt);
+  await (await module.executeGreeksConfig(ETH_MARKET, config)).wait();
+  await system.advance(1);
 }
 
 /**

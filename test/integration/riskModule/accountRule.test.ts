@@ -245,8 +245,11 @@ describe("the account rule: one evaluation for every entry point (issue 11 findi
     const [, user] = await ethers.getSigners();
     await openAtFractionOfCap(f.system, user!, 10_000, 0.5);
     const fresh = fromWad((await f.module.accountStatus(user!.address)).equity);
-    // The USDC/USD feed stops for a day and an hour and a half (its maxPriceAge is a day and an hour).
+    // The risk admin proposes USDC's own-volatility haircut now (a tightening: it waits GOVERNANCE_DELAY).
     const usdc = await f.system.environment.usdc.getAddress();
+    const withVolZ = defaultCollateralConfig(f.system.feeds.usdc.address, { volZ: wad(3), volHorizon: 3_600 });
+    await (await f.module.connect(f.system.admin).configureCollateral(usdc, withVolZ)).wait();
+    // The USDC/USD feed stops for a day and an hour and a half (its maxPriceAge is a day and an hour).
     const usdcAge = Number((await f.module.collateralConfig(usdc)).maxPriceAge);
     await time.increase(usdcAge + 1_800);
     await setPrice(f.system.feeds.eth, 3_000);
@@ -254,9 +257,7 @@ describe("the account rule: one evaluation for every entry point (issue 11 findi
     expect(fromWad(without.equity)).to.be.lessThan(1);
     expect(without.status).to.equal(Status.OverCap);
     // With its own volatility configured (volZ), the same stale USDC counts for most of its value.
-    await f.module
-      .connect(f.system.admin)
-      .configureCollateral(usdc, defaultCollateralConfig(f.system.feeds.usdc.address, { volZ: wad(3), volHorizon: 3_600 }));
+    await (await f.module.executeCollateralConfig(usdc, withVolZ)).wait();
     const withVol = fromWad((await f.module.accountStatus(user!.address)).equity);
     expect(withVol).to.be.within(0.5 * fresh, fresh);
   });

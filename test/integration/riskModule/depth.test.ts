@@ -1,6 +1,6 @@
 import { expect } from "chai";
 
-import { wad } from "../../../scripts/lib/ballast/params.js";
+import { defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
 import { exactDepth, fundToken, type ProfileKind, readSlot0 } from "../../../scripts/lib/uniswap/index.js";
 import type { PoolManipulator } from "../../../typechain-types/index.js";
@@ -88,7 +88,7 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
     expect((await module.depthState(ETH_MARKET)).down <= stateBefore.down).to.equal(true);
   });
 
-  it("real liquidity raises the depth at most depthRisePerHour per hour; its removal lowers it at once", async () => {
+  it("real liquidity raises the depth at most depthRisePerHour per hour once it stayed a whole confirmation period; its removal lowers it at once", async () => {
     const system = await base.load();
     const module = system.ballast.riskModule;
     const { time } = system.connection.networkHelpers;
@@ -96,18 +96,67 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
     const [lower, upper] = await rangeAround(system, 400);
     const before = (await module.depthState(ETH_MARKET)).walkDown;
     await lp.add(lower, upper, 5n * 10n ** 19n);
-    await module.refreshDepth(ETH_MARKET); // the first reading only confirms
-    await time.increase(1_800);
-    await module.refreshDepth(ETH_MARKET);
-    const risen = (await module.depthState(ETH_MARKET)).walkDown;
-    // Half an hour at 10 % per hour: at most 5 % up (plus one second of the refresh's own block).
+    const addedAt = await time.latest();
+    // Refreshes every ten minutes for an hour: the rise waits for a period whose every reading saw the liquidity.
+    const walks: bigint[] = [];
+    for (let i = 0; i <= 6; i++) {
+      await module.refreshDepth(ETH_MARKET);
+      walks.push((await module.depthState(ETH_MARKET)).walkDown);
+      if (i < 6) await time.increase(600);
+    }
+    const risen = walks.at(-1)!;
+    expect(walks[0]).to.equal(before); // not at once
     expect(risen > before).to.equal(true);
-    expect(fromWad(risen) / fromWad(before)).to.be.lessThan(1 + 0.1 * (1_802 / 3_600));
+    const hours = ((await time.latest()) - addedAt + 1) / 3_600;
+    expect(fromWad(risen) / fromWad(before)).to.be.lessThan(1 + 0.1 * hours);
     await lp.remove(lower, upper, 5n * 10n ** 19n);
     await module.refreshDepth(ETH_MARKET);
     const dropped = await module.depthState(ETH_MARKET);
     expect(dropped.walkDown).to.equal(dropped.readDown);
     expect(dropped.walkDown <= before).to.equal(true);
+  });
+
+  it("finding 3 (Low): liquidity that does not stay cannot raise the depth: mint-refresh-burn transactions in different blocks between the keeper's refreshes never raise it", async () => {
+    const system = await base.load();
+    const module = system.ballast.riskModule;
+    const { time } = system.connection.networkHelpers;
+    const attacker = await liquidityActor(system);
+    const [lower, upper] = await rangeAround(system, 400);
+    await module.refreshDepth(ETH_MARKET);
+    const { walkDown: honest, walkUp: honestUp } = await module.depthState(ETH_MARKET);
+    // Forty minutes: the keeper refreshes every five; right after each, and four minutes later, the attacker
+    // mints, refreshes and burns in one transaction (two readings in different blocks that agree).
+    for (let i = 0; i < 8; i++) {
+      await attacker.flashLiquidity(ETH_MARKET, lower, upper, 10n ** 20n);
+      await time.increase(240);
+      await attacker.flashLiquidity(ETH_MARKET, lower, upper, 10n ** 20n);
+      const state = await module.depthState(ETH_MARKET);
+      expect(state.walkDown <= honest, `step ${i}: walk ${state.walkDown} > honest ${honest}`).to.equal(true);
+      expect(state.walkUp <= honestUp, `step ${i}: walk up ${state.walkUp} > honest ${honestUp}`).to.equal(true);
+      await time.increase(60);
+      await module.refreshDepth(ETH_MARKET); // the keeper, without the attacker's liquidity
+    }
+    expect((await module.depthState(ETH_MARKET)).walkDown).to.equal(honest);
+  });
+
+  it("finding 3 (Low): a new market's first readings are bounded by the constant-L estimate of the time-weighted liquidity, even with liquidity minted for them", async () => {
+    const system = await base.load();
+    const module = system.ballast.riskModule;
+    const attacker = await liquidityActor(system);
+    const [lower, upper] = await rangeAround(system, 400);
+    const NEW_MARKET = 9n;
+    await module.configureMarket(NEW_MARKET, defaultMarketConfig(system.feeds.eth.address, await system.pool.getAddress(), false));
+    expect((await module.depthState(NEW_MARKET)).walkDown).to.equal(0n);
+    // Two mint-refresh-burn transactions in two blocks: before, the second took the first as its confirmation.
+    await attacker.flashLiquidity(NEW_MARKET, lower, upper, 10n ** 21n);
+    await attacker.flashLiquidity(NEW_MARKET, lower, upper, 10n ** 21n);
+    const state = await module.depthState(NEW_MARKET);
+    const honest = await module.depthState(ETH_MARKET);
+    expect(state.readDown > honest.readDown * 10n).to.equal(true); // the readings were inflated
+    // The walk state is at most the constant-L estimate (so it equals the depth used), far below the readings.
+    expect(state.walkDown).to.equal(state.down);
+    expect(state.walkUp).to.equal(state.up);
+    expect(state.walkDown * 5n < state.readDown).to.equal(true);
   });
 
   it("a swap that pushes the spot price 10 % away inside the refresh's transaction does not change the reading", async () => {
@@ -127,10 +176,22 @@ describe("RiskModule depth from the Uniswap V3 pool", () => {
     expect(manipulated.twapPrice).to.equal(honest.twapPrice);
   });
 
-  it("refreshDepth reverts rather than record a truncated walk (maxWalkSteps = 8)", async () => {
-    const system = await tightWalk.load().catch((error: unknown) => error);
-    // The fixture's own warm-up refresh cannot complete with 8 steps on a concentrated pool.
-    expect(String(system)).to.contain("WalkTruncated");
+  it("finding 4 (Low): dust ticks cannot freeze the depth refresh: with maxWalkSteps = 8 a truncated walk yields the depth reached so far, below the full walk, and increases go on", async () => {
+    // Before, the fixture's own warm-up refresh reverted WalkTruncated on a concentrated pool with 8 steps.
+    const system = await tightWalk.load();
+    const module = system.ballast.riskModule;
+    const truncated = await module.depthState(ETH_MARKET);
+    const full = await (await base.load()).ballast.riskModule.depthState(ETH_MARKET);
+    expect(truncated.readDown > 0n && truncated.readUp > 0n).to.equal(true);
+    expect(truncated.readDown < full.readDown).to.equal(true);
+    expect(truncated.readUp <= full.readUp).to.equal(true);
+    expect(truncated.down <= full.down && truncated.up <= full.up).to.equal(true);
+    // Refreshes keep the state fresh, and an increase within the (smaller) cap passes.
+    const [, user] = await system.connection.ethers.getSigners();
+    await system.advance(3_000);
+    expect((await module.depthState(ETH_MARKET)).updatedAt).to.equal(BigInt(await system.connection.networkHelpers.time.latest()));
+    await system.deposit(user!, { usdc: 10_000 });
+    await expect(system.trade(user!, 0.5)).to.not.revert(system.connection.ethers);
   });
 
   it("increases fail closed once the depth state is older than depthMaxAge", async () => {

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 
 import { defaultCollateralConfig, defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
+import { answer, deployFeed } from "../../../scripts/lib/chainlink/feeds.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
 import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
+import { openAtFractionOfCap } from "../../helpers/scenarios.js";
 import { systemFixture } from "../../helpers/system.js";
 
 const { connection, load } = await systemFixture();
@@ -145,11 +147,11 @@ describe("RiskModule governance", () => {
     const base = await marketBase();
     await module.configureMarket(NEW_MARKET, base);
     const changedAt = await networkHelpers.time.latest();
-    await expect(module.configureMarket(NEW_MARKET, { ...base, z: wad(4) }))
+    await expect(module.configureMarket(NEW_MARKET, { ...base, z: wad(2.5) }))
       .to.be.revertedWithCustomError(module, "ConfigCooldown")
       .withArgs(changedAt + 3_600);
     await networkHelpers.time.increaseTo(changedAt + 3_600);
-    await expect(module.configureMarket(NEW_MARKET, { ...base, z: wad(4) })).to.emit(module, "MarketConfigured");
+    await expect(module.configureMarket(NEW_MARKET, { ...base, z: wad(2.5) })).to.emit(module, "MarketConfigured");
   });
 
   it("the risk oracle moves a parameter by at most 25 % per update, once per ORACLE_COOLDOWN, within the hard bounds", async () => {
@@ -183,7 +185,10 @@ describe("RiskModule governance", () => {
       .to.be.revertedWithCustomError(module, "ParameterChangeTooLarge")
       .withArgs(Param.Gap, 0, wad(0.01));
     await networkHelpers.time.increase(3_601);
+    // A higher gap floor tightens: it applies through the timelock.
     await module.configureMarket(NEW_MARKET, { ...base, gap: wad(0.2) });
+    await networkHelpers.time.increase(86_400);
+    await module.executeMarketConfig(NEW_MARKET, { ...base, gap: wad(0.2) });
     await expect(module.updateRiskParameter(NEW_MARKET, Param.Gap, wad(0.26)))
       .to.be.revertedWithCustomError(module, "ParameterChangeTooLarge")
       .withArgs(Param.Gap, wad(0.2), wad(0.26));
@@ -191,6 +196,123 @@ describe("RiskModule governance", () => {
       .to.emit(module, "RiskParameterUpdated")
       .withArgs(NEW_MARKET, Param.Gap, wad(0.2), wad(0.25));
     expect((await module.marketConfig(NEW_MARKET)).gap).to.equal(wad(0.25));
+  });
+
+  it("finding 1 (Medium): a tightening by the risk admin (oiCap to 1 wei, keeper fee to 1 %) does not apply before GOVERNANCE_DELAY: a position at half its cap stays within it", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    const [, user, stranger] = await ethers.getSigners();
+    await openAtFractionOfCap(system, user!, 10_000, 0.5);
+    await networkHelpers.time.increase(3_601);
+    await system.advance(1);
+    const current = await module.marketConfig(ETH_MARKET);
+    const capBefore = (await module.positionRisk(user!.address, ETH_MARKET)).cap;
+    const base = defaultMarketConfig(system.feeds.eth.address, await system.pool.getAddress(), false);
+    const squeeze = { ...base, oiCapLong: 1n, oiCapShort: 1n, keeperFeeRate: wad(0.01) };
+    const proposedAt = (await networkHelpers.time.latest()) + 1;
+    await expect(module.configureMarket(ETH_MARKET, squeeze))
+      .to.emit(module, "MarketConfigProposed")
+      .withArgs(ETH_MARKET, anyValue, proposedAt + 86_400);
+    // Nothing applied: the configuration, the cap, the deleverage quote.
+    expect((await module.marketConfig(ETH_MARKET)).oiCapLong).to.equal(current.oiCapLong);
+    expect((await module.positionRisk(user!.address, ETH_MARKET)).cap).to.equal(capBefore);
+    expect((await module.deleverageQuote(user!.address, ETH_MARKET))[0]).to.equal(0n);
+    await expect(module.connect(stranger!).deleverage(user!.address, ETH_MARKET)).to.be.revertedWithCustomError(
+      module,
+      "NothingToDeleverage",
+    );
+    await expect(module.connect(stranger!).executeMarketConfig(ETH_MARKET, squeeze))
+      .to.be.revertedWithCustomError(module, "ChangeNotReady")
+      .withArgs(
+        ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["string", "uint256"], ["market", ETH_MARKET])),
+        proposedAt + 86_400,
+      );
+    // A day later anyone executes exactly the published configuration; only then the position is over its cap.
+    await networkHelpers.time.increaseTo(proposedAt + 86_400);
+    await system.advance(1);
+    await expect(
+      module.connect(stranger!).executeMarketConfig(ETH_MARKET, { ...squeeze, keeperFeeRate: wad(0.009) }),
+    ).to.be.revertedWithCustomError(module, "ChangeNotProposed");
+    await expect(module.connect(stranger!).executeMarketConfig(ETH_MARKET, squeeze)).to.emit(module, "MarketConfigured");
+    expect((await module.marketConfig(ETH_MARKET)).oiCapLong).to.equal(1n);
+    expect((await module.deleverageQuote(user!.address, ETH_MARKET))[0] > 0n).to.equal(true);
+  });
+
+  it("a loosening applies at once; a pending tightening is replaced by a new proposal, cancelled by the risk admin or the guardian, never executed twice", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    const [, guardian, stranger] = await ethers.getSigners();
+    const base = await marketBase(); // (loads the fixture: first)
+    await module.grantRole(await module.GUARDIAN_ROLE(), guardian!.address);
+    await module.configureMarket(NEW_MARKET, base); // listing applies at once
+    await networkHelpers.time.increase(3_601);
+    await expect(module.configureMarket(NEW_MARKET, { ...base, z: wad(2), kappa: wad(0.1), oiCapLong: wad(2e9) })).to.emit(
+      module,
+      "MarketConfigured",
+    );
+    expect((await module.marketConfig(NEW_MARKET)).z).to.equal(wad(2));
+    // One tightening field among loosening ones makes the whole change a proposal.
+    await networkHelpers.time.increase(3_601);
+    const key = ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["string", "uint256"], ["market", NEW_MARKET]));
+    const first = { ...base, z: wad(1.5), maintenanceMargin: wad(0.06) };
+    await expect(module.configureMarket(NEW_MARKET, first)).to.emit(module, "MarketConfigProposed");
+    expect((await module.marketConfig(NEW_MARKET)).z).to.equal(wad(2));
+    await networkHelpers.time.increase(3_601);
+    const second = { ...base, gap: wad(0.05) };
+    await module.configureMarket(NEW_MARKET, second); // replaces the first and restarts the delay
+    await networkHelpers.time.increase(86_400 - 3_601);
+    await expect(module.executeMarketConfig(NEW_MARKET, first)).to.be.revertedWithCustomError(module, "ChangeNotProposed");
+    await expect(module.connect(stranger!).cancelChange(key)).to.be.revertedWithCustomError(module, "AccessControlUnauthorizedAccount");
+    await expect(module.connect(guardian!).cancelChange(key)).to.emit(module, "ChangeCancelled").withArgs(key, anyValue, guardian!.address);
+    expect((await module.pendingChange(key))[1]).to.equal(0n);
+    await networkHelpers.time.increase(3_601);
+    await expect(module.executeMarketConfig(NEW_MARKET, second)).to.be.revertedWithCustomError(module, "ChangeNotProposed");
+    // Proposed again, executed once.
+    await module.configureMarket(NEW_MARKET, second);
+    await networkHelpers.time.increase(86_400);
+    await module.executeMarketConfig(NEW_MARKET, second);
+    expect((await module.marketConfig(NEW_MARKET)).gap).to.equal(wad(0.05));
+    await expect(module.executeMarketConfig(NEW_MARKET, second)).to.be.revertedWithCustomError(module, "ChangeNotProposed");
+  });
+
+  it("finding 1 (Medium): a higher haircut, a lower tier leverage or Greeks sizing switched on wait GOVERNANCE_DELAY; their reverse applies at once", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    const usdc = await system.environment.usdc.getAddress();
+    await networkHelpers.time.increase(3_601);
+    const current = await module.collateralConfig(usdc);
+    const haircut = { ...defaultCollateralConfig(system.feeds.usdc.address), baseHaircut: wad(0.5) };
+    await expect(module.configureCollateral(usdc, haircut)).to.emit(module, "CollateralConfigProposed");
+    expect((await module.collateralConfig(usdc)).baseHaircut).to.equal(current.baseHaircut);
+    const leverage = await module.tierLeverage(0);
+    await expect(module.configureTier(0, wad(2))).to.emit(module, "TierProposed");
+    expect(await module.tierLeverage(0)).to.equal(leverage);
+    await expect(module.configureTier(1, (await module.tierLeverage(1)) + wad(1))).to.emit(module, "TierConfigured");
+    // Greeks sizing on a market with open interest waits too.
+    const [, user] = await ethers.getSigners();
+    await system.advance(1);
+    await system.deposit(user!, { usdc: 10_000 });
+    await system.trade(user!, 1);
+    const greeks = { enabled: true, volShock: wad(1), buffer: wad(0.2), hedgeInterval: 600 };
+    await expect(module.configureGreeks(ETH_MARKET, greeks)).to.emit(module, "GreeksConfigProposed");
+    expect((await module.greeksConfig(ETH_MARKET)).enabled).to.equal(false);
+    await networkHelpers.time.increase(86_400);
+    await expect(module.executeCollateralConfig(usdc, haircut)).to.emit(module, "CollateralConfigured");
+    await expect(module.executeTier(0, wad(2))).to.emit(module, "TierConfigured");
+    expect(await module.tierLeverage(0)).to.equal(wad(2));
+    expect((await module.collateralConfig(usdc)).baseHaircut).to.equal(wad(0.5));
+  });
+
+  it("finding 7 (Info): configureMarket rejects a market whose feed the volatility oracle does not know, with FeedNotConfigured naming it", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    const unknown = await deployFeed(ethers, 8, "XYZ / USD");
+    await unknown.aggregator.transmit(answer(10), await networkHelpers.time.latest());
+    const config = { ...(await marketBase()), feed: unknown.address };
+    await expect(module.configureMarket(NEW_MARKET, config))
+      .to.be.revertedWithCustomError(system.ballast.volatilityOracle, "FeedNotConfigured")
+      .withArgs(unknown.address);
+    await expect(module.marketConfig(NEW_MARKET)).to.be.revertedWithCustomError(module, "MarketNotListed");
   });
 
   it("every setter refuses callers without its role", async () => {
@@ -243,3 +365,7 @@ describe("RiskModule governance", () => {
     expect(await module.defaultAdmin()).to.equal(next!.address);
   });
 });
+
+function anyValue(): boolean {
+  return true;
+}

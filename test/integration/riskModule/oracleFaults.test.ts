@@ -256,16 +256,32 @@ describe("RiskModule oracle fault matrix", () => {
     );
   });
 
+  it("finding 5 (Low): a sequencer feed reporting up with startedAt == 0 counts as down: increases fail with SequencerDown", async () => {
+    const a = await scene();
+    const module = a.system.ballast.riskModule;
+    const now = await time.latest();
+    // Up (answer 0) but no start time: before, the grace period was counted from 1970 and the increase passed.
+    await a.sequencer.aggregator.setRound(2, 0, 0, now, 2);
+    await expect(a.system.trade(a.trader, 0.1)).to.be.revertedWithCustomError(module, "SequencerDown");
+    await expect(module.validateIncrease(await a.trader.getAddress(), ETH_MARKET)).to.be.revertedWithCustomError(module, "SequencerDown");
+    // The same round with a start a day ago lets the increase through.
+    await a.sequencer.aggregator.setRound(3, 0, now - 86_400, now, 3);
+    await expect(a.system.trade(a.trader, 0.1)).to.not.revert(ethers);
+  });
+
   it("views never revert on a price fault: accountStatus reports OracleInvalid when neither Chainlink nor the pool TWAP prices a market", async () => {
     const a = await scene();
     // A TWAP window the pool's observations cannot serve (its cardinality is far below a day of blocks).
     const module = a.system.ballast.riskModule;
+    // Another TWAP window tightens (it can change every depth and price): proposed, executed after the delay.
+    const dayWindow = defaultMarketConfig(a.system.feeds.eth.address, await a.system.pool.getAddress(), false, { twapWindow: 86_400 });
     await time.increase(3_600);
+    await module.configureMarket(ETH_MARKET, dayWindow);
+    await time.increase(86_400);
+    await module.executeMarketConfig(ETH_MARKET, dayWindow);
+    // The pool's 100 observations then cover the last hundred blocks only: a day-long window cannot be served.
+    for (let i = 0; i < 101; i++) await a.system.movePool(i % 2 === 0 ? 2_851 : 2_850);
     await a.system.setEthPrice(2_850);
-    await module.configureMarket(
-      ETH_MARKET,
-      defaultMarketConfig(a.system.feeds.eth.address, await a.system.pool.getAddress(), false, { twapWindow: 86_400 }),
-    );
     await ethRound(a.system, { answer: 0n });
     await expect(module.connect(a.keeper).deleverage(await a.overCap.getAddress(), ETH_MARKET))
       .to.be.revertedWithCustomError(module, "MarketUnpriced")

@@ -34,6 +34,8 @@ contract AccountRuleHandler is SystemState, Ghosts {
     DepthProbe internal probe;
     uint256[MARKETS] internal prices;
     uint256 internal rotation;
+    /// @dev The last market configuration the risk admin proposed, per market (index `market - 1`).
+    IRiskTypes.MarketConfig[MARKETS] internal proposals;
 
     /// @param d The deployed system; the deployer then hands the handler its tokens, feeds and roles.
     constructor(Deployment memory d, LpActor[LPS] memory lps_, DepthProbe probe_) {
@@ -321,17 +323,21 @@ contract AccountRuleHandler is SystemState, Ghosts {
 
     // ------------------------------------------------------------------ governance and faults
 
-    /// @notice Governance: the risk admin reconfigures a market, the risk oracle moves a parameter, or the
-    /// guardian pauses (or the admin resumes) increases.
+    /// @notice Governance: the risk admin reconfigures a market (a loosening applies at once, a tightening is
+    /// proposed), anyone executes a proposal (only once its delay has passed), the risk oracle moves a parameter,
+    /// or the guardian pauses (or the admin resumes) increases.
     function govern(uint256 kindSeed, uint256 marketSeed, uint256 fieldSeed, uint256 valueSeed) external {
-        uint256 kind = kindSeed % 3;
+        uint256 kind = kindSeed % 4;
         if (kind == 0) _adminConfigure(marketSeed, fieldSeed, valueSeed);
         else if (kind == 1) _riskOracleUpdate(marketSeed, fieldSeed, valueSeed);
+        else if (kind == 2) _executeProposal(marketSeed);
         else _pauseToggle(valueSeed);
         _after(traders[rotation % TRADERS]);
     }
 
-    /// @dev The risk admin reconfigures a market with one field moved within a sensible part of its bounds.
+    /// @dev The risk admin reconfigures a market with one field moved within a sensible part of its bounds. A
+    /// change applied at once must not lower any trader's cap in that market (the governance rule: only
+    /// loosenings apply at once); a tightening is only proposed.
     function _adminConfigure(uint256 marketSeed, uint256 fieldSeed, uint256 valueSeed) private {
         uint256 i = marketSeed % MARKETS;
         IRiskTypes.MarketConfig memory c = module.marketConfig(i + 1);
@@ -342,8 +348,46 @@ contract AccountRuleHandler is SystemState, Ghosts {
         else if (field == 3) c.maintenanceMargin = uint64(_bound(valueSeed, 0.02e18, 0.2e18));
         else if (field == 4) c.keeperFeeRate = uint64(_bound(valueSeed, 0, 0.01e18));
         else c.oiCapLong = uint128(_bound(valueSeed, 1e24, 1e27));
+        uint256[TRADERS] memory capsBefore = _caps(i + 1);
         (bool ok, ) = _try(address(module), abi.encodeCall(module.configureMarket, (i + 1, c)));
+        if (!ok) return;
+        count.governance++;
+        (bytes32 hash, ) = module.pendingChange(keccak256(abi.encode("market", i + 1)));
+        if (hash == keccak256(abi.encode(c))) {
+            proposals[i] = c;
+            return;
+        }
+        uint256[TRADERS] memory capsAfter = _caps(i + 1);
+        for (uint256 t; t < TRADERS; ++t) {
+            if (capsAfter[t] < capsBefore[t]) _violate("a risk-admin change applied at once lowered a cap");
+        }
+    }
+
+    /// @dev Anyone executes the market's last proposal: it must fail before its delay and pass after it.
+    function _executeProposal(uint256 marketSeed) private {
+        uint256 i = marketSeed % MARKETS;
+        (bytes32 hash, uint256 executableAt) = module.pendingChange(keccak256(abi.encode("market", i + 1)));
+        if (executableAt == 0 || hash != keccak256(abi.encode(proposals[i]))) return;
+        _VM.prank(keepers[0]);
+        (bool ok, bytes memory reason) = _try(
+            address(module),
+            abi.encodeCall(module.executeMarketConfig, (i + 1, proposals[i]))
+        );
+        if (ok && block.timestamp < executableAt) _violate("a proposal was executed before its delay");
+        if (!ok && block.timestamp >= executableAt) {
+            _violate(string.concat("a ready proposal could not be executed: ", _hex(reason)));
+        }
         if (ok) count.governance++;
+    }
+
+    /// @dev Every trader's cap in `market` (zero where the views cannot price it).
+    function _caps(uint256 market) private view returns (uint256[TRADERS] memory caps) {
+        for (uint256 t; t < TRADERS; ++t) {
+            (bool ok, bytes memory data) = address(module).staticcall(
+                abi.encodeCall(module.positionRisk, (traders[t], market))
+            );
+            if (ok) caps[t] = abi.decode(data, (IRiskTypes.PositionRisk)).cap;
+        }
     }
 
     /// @dev The risk oracle moves one parameter by up to its bound (25 %) in either direction.
@@ -491,26 +535,37 @@ contract AccountRuleHandler is SystemState, Ghosts {
                     )
                 );
         }
-        // A side that was zero takes its first confirmed reading at once (documented); every other rise is bounded.
+        // A side that was zero takes its first reading at once, at most the constant-L estimate (documented). Every
+        // other rise waits for a whole confirmation period (at least `twapWindow` since the period's start) and is
+        // at most `depthRisePerHour` per hour of that period (the walk cannot rise within a period).
         DepthRecord memory last = depthRecords[market];
         if (state.updatedAt > last.updatedAt) {
-            uint256 rate = c.depthRisePerHour * (state.updatedAt - last.updatedAt);
-            if (
-                last.walkDown != 0 &&
-                state.walkDown > last.walkDown + Math.mulDiv(last.walkDown, rate, WAD * 1 hours) + 1
-            ) {
-                _violate("depth (down) rose faster than depthRisePerHour");
-            }
-            if (last.walkUp != 0 && state.walkUp > last.walkUp + Math.mulDiv(last.walkUp, rate, WAD * 1 hours) + 1) {
-                _violate("depth (up) rose faster than depthRisePerHour");
-            }
+            uint256 period = state.updatedAt - last.readSince;
+            uint256 rate = c.depthRisePerHour * period;
+            _checkRise(last.walkDown, state.walkDown, rate, period, c.twapWindow, "down");
+            _checkRise(last.walkUp, state.walkUp, rate, period, c.twapWindow, "up");
         }
         _recordDepth(market);
     }
 
+    function _checkRise(
+        uint256 before,
+        uint256 walk,
+        uint256 rate,
+        uint256 period,
+        uint256 twapWindow,
+        string memory side
+    ) private {
+        if (before == 0 || walk <= before) return;
+        if (period < twapWindow) _violate(string.concat("depth (", side, ") rose within a confirmation period"));
+        if (walk > before + Math.mulDiv(before, rate, WAD * 1 hours) + 1) {
+            _violate(string.concat("depth (", side, ") rose faster than depthRisePerHour"));
+        }
+    }
+
     function _recordDepth(uint256 market) private {
         IRiskTypes.DepthState memory state = module.depthState(market);
-        depthRecords[market] = DepthRecord(state.walkDown, state.walkUp, state.updatedAt);
+        depthRecords[market] = DepthRecord(state.walkDown, state.walkUp, state.updatedAt, state.readSince);
     }
 
     /// @dev The quote an actual swap moves from the price at `g` to the price at `target` (both as `g`, WAD).

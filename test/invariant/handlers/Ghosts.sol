@@ -32,6 +32,7 @@ abstract contract Ghosts {
         uint256 walkDown;
         uint256 walkUp;
         uint256 updatedAt;
+        uint256 readSince;
     }
 
     /// @notice The first violation (empty while none), and how many were found.

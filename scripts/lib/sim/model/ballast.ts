@@ -109,10 +109,10 @@ export class ModelBallast {
     return copy;
   }
 
-  /** `refreshDepth` in block `block`; false (state unchanged) when the contract would revert. */
-  refreshDepth(now: number, block: number): boolean {
+  /** `refreshDepth` at time `now`; false (state unchanged) when the contract would revert. */
+  refreshDepth(now: number): boolean {
     try {
-      this.depth = refreshDepth(this.depth, this.pool(), this.depthConfig, now, block);
+      this.depth = refreshDepth(this.depth, this.pool(), this.depthConfig, now);
       return true;
     } catch {
       return false;
@@ -196,7 +196,7 @@ export class ModelBallast {
    */
   inputs(now: number, checks: Checks): RuleInputs {
     // Reads between two changes of state see the same inputs: cached on everything they depend on.
-    const key = `${now}|${checks}|${this.engine.version}|${this.feed.rounds.length}|${this.volatility.state.cursor}|${this.depth.updatedAt}|${this.depth.readBlock}|${[
+    const key = `${now}|${checks}|${this.engine.version}|${this.feed.rounds.length}|${this.volatility.state.cursor}|${this.depth.updatedAt}|${this.depth.readSince}|${[
       ...this.collaterals.values(),
     ]
       .map((c) => `${c.feed.rounds.length}:${c.volatility?.state.cursor ?? -1}`)

@@ -1,8 +1,9 @@
 /**
  * The module's depth state in the model engine: `DepthLogic.refresh` over a `ModelPool`, with `PoolReader`'s
- * TWAP read, tick walks (their shared step budget included: a walk that needs more than `maxWalkSteps` bitmap
- * words and initialized ticks fails, and the refresh with it) and `DepthMath` in floating point (RISK-MODEL.md
- * section 5). Amounts in USD.
+ * TWAP read, tick walks (each with its budget of `maxWalkSteps` bitmap words and initialized ticks: the walk from
+ * the spot tick to the TWAP tick fails, and the refresh with it, when it runs out; a walk down or up yields the depth
+ * reached so far), the confirmation period of a rise and `DepthMath` in floating point (RISK-MODEL.md section 5).
+ * Amounts in USD.
  */
 import { MAX_TICK, MIN_TICK } from "../../uniswap/math.js";
 import type { ModelPool } from "../../uniswap/modelPool.js";
@@ -17,7 +18,7 @@ export interface DepthState {
   readUp: number;
   twapPrice: number;
   updatedAt: number;
-  readBlock: number;
+  readSince: number;
 }
 
 /** The market configuration the refresh reads. */
@@ -40,7 +41,7 @@ export const EMPTY_DEPTH: Readonly<DepthState> = {
   readUp: 0,
   twapPrice: 0,
   updatedAt: 0,
-  readBlock: 0,
+  readSince: 0,
 };
 
 /** Why a refresh failed (the contract reverts: the state is unchanged). */
@@ -92,7 +93,7 @@ export function liveTwapPrice(pool: ModelPool, now: number, config: DepthConfig)
   }
 }
 
-/** A tick walk's shared step budget (`PoolReader.Walk`). */
+/** A tick walk's step budget (`PoolReader.Walk`). */
 class Walk {
   steps = 0;
 
@@ -102,8 +103,12 @@ class Walk {
     readonly maxSteps: number,
   ) {}
 
+  exhausted(): boolean {
+    return this.steps >= this.maxSteps;
+  }
+
   next(tick: number, lte: boolean): { next: number; initialized: boolean } {
-    if (this.steps >= this.maxSteps) throw new DepthRefreshError(`WalkTruncated(${this.steps})`);
+    if (this.exhausted()) throw new DepthRefreshError(`WalkTruncated(${this.steps})`);
     this.steps++;
     return this.pool.nextInitializedTickWithinOneWord(tick, lte);
   }
@@ -155,6 +160,8 @@ function walkDepth(w: Walk, startTick: number, liquidity: bigint, slippage: numb
   let quote = 0;
   let tick = startTick;
   for (;;) {
+    // Out of steps: the depth reached so far.
+    if (w.exhausted()) return quote;
     let { next, initialized } = w.next(tick, !ticksUp);
     if (next < MIN_TICK) next = MIN_TICK;
     if (next > MAX_TICK) next = MAX_TICK;
@@ -171,45 +178,62 @@ function walkDepth(w: Walk, startTick: number, liquidity: bigint, slippage: numb
   }
 }
 
-/** `DepthLogic._smooth`: a lower reading at once; a higher one confirmed, and by at most `risePerHour` per hour. */
-function smooth(current: number, reading: number, confirmation: number, elapsed: number, risePerHour: number): number {
-  if (reading <= current) return reading;
-  const target = Math.min(reading, confirmation);
-  if (target <= current) return current;
-  if (current === 0) return target;
-  return Math.min(target, current + (current * risePerHour * elapsed) / 3_600);
+/** One side of a refresh (`DepthLogic.Side`). */
+interface Side {
+  walk: number;
+  reading: number;
+  least: number;
+  estimate: number;
 }
 
 /**
- * `DepthLogic.refresh` at time `now` in block `block`: the new depth state, or a `DepthRefreshError` (the pool
- * cannot serve the window, or a walk needs more steps than allowed) that leaves the state as it was.
+ * `DepthLogic._smooth`: from zero the reading at once, at most the constant-L estimate; a lower reading at once; a
+ * higher one only at the end of a complete confirmation period, towards its lowest reading, by at most `risePerHour`.
  */
-export function refreshDepth(state: DepthState, pool: ModelPool, config: DepthConfig, now: number, block: number): DepthState {
+function smooth(side: Side, complete: boolean, elapsed: number, risePerHour: number): number {
+  if (side.walk === 0) return Math.min(side.reading, side.estimate);
+  if (side.reading <= side.walk) return side.reading;
+  if (!complete || side.least <= side.walk) return side.walk;
+  return Math.min(side.least, side.walk + (side.walk * risePerHour * elapsed) / 3_600);
+}
+
+/**
+ * `DepthLogic.refresh` at time `now`: the new depth state, or a `DepthRefreshError` (the pool cannot serve the
+ * window, or the walk from the spot tick to the TWAP tick needs more steps than allowed) that leaves the state as it
+ * was.
+ */
+export function refreshDepth(state: DepthState, pool: ModelPool, config: DepthConfig, now: number): DepthState {
   const { tick: twapTick, meanLiquidity } = twap(pool, now, config.twapWindow);
   const g = sqrtQuotePerBase(twapTick, config.baseIsToken0);
   const walk = new Walk(pool, config.baseIsToken0, config.maxWalkSteps);
   const liquidity = liquidityAt(walk, pool.tick, pool.liquidity, twapTick);
   const toUsd = 10 ** config.quoteDecimals;
+  walk.steps = 0;
   const readDown = walkDepth(walk, twapTick, liquidity, config.maxSlippage, true) / toUsd;
+  walk.steps = 0;
   const readUp = walkDepth(walk, twapTick, liquidity, config.maxSlippage, false) / toUsd;
-  const sameBlock = state.readBlock === block;
-  const elapsed = now - state.updatedAt;
-  const walkDown = smooth(state.walkDown, readDown, sameBlock ? state.walkDown : state.readDown, elapsed, config.depthRisePerHour);
-  const walkUp = smooth(state.walkUp, readUp, sameBlock ? state.walkUp : state.readUp, elapsed, config.depthRisePerHour);
+  const first = state.readSince === 0;
+  const complete = !first && now >= state.readSince + config.twapWindow;
+  const elapsed = now - state.readSince;
   const constant = (down: boolean): number => {
     const { target, start } = startAndTarget(twapTick, config.baseIsToken0, config.maxSlippage, down);
     if (down ? target >= start : target <= start) return 0;
     return (Number(meanLiquidity) * Math.abs(start - target)) / toUsd;
   };
+  const downSide = { walk: state.walkDown, reading: readDown, least: Math.min(state.readDown, readDown), estimate: constant(true) };
+  const upSide = { walk: state.walkUp, reading: readUp, least: Math.min(state.readUp, readUp), estimate: constant(false) };
+  const walkDown = smooth(downSide, complete, elapsed, config.depthRisePerHour);
+  const walkUp = smooth(upSide, complete, elapsed, config.depthRisePerHour);
+  const restart = first || complete;
   return {
-    down: Math.min(walkDown, constant(true)),
-    up: Math.min(walkUp, constant(false)),
+    down: Math.min(walkDown, downSide.estimate),
+    up: Math.min(walkUp, upSide.estimate),
     walkDown,
     walkUp,
-    readDown,
-    readUp,
+    readDown: restart ? readDown : downSide.least,
+    readUp: restart ? readUp : upSide.least,
     twapPrice: basePrice(g, config.baseDecimals, config.quoteDecimals),
     updatedAt: now,
-    readBlock: block,
+    readSince: restart ? now : state.readSince,
   };
 }

@@ -367,7 +367,7 @@ export class ModelMarket {
         readUp: fraction(d.readUp),
         twapPrice: fraction(d.twapPrice),
         updatedAt: Number(d.updatedAt),
-        readBlock: Number(d.readBlock),
+        readSince: Number(d.readSince),
       },
       window: { level: 0, updatedAt: 0 },
       time: latest.timestamp,
@@ -421,21 +421,22 @@ export class ModelMarket {
       block: 1_000,
       startPrice,
     });
-    // Two refreshes in two blocks (a reading counts once a reading from another block confirms it).
+    // Two refreshes in two blocks, as the EVM fixture does (the first applies at once, bounded by the constant-L
+    // estimate; the second cannot raise it before a confirmation period has passed).
     const module = market.world("ballast");
     let depth: DepthState = { ...EMPTY_DEPTH };
     for (let block = 1_001; block <= 1_002; block++) {
       time += 1;
-      depth = refreshOnce(module, depth, time, block);
+      depth = refreshOnce(module, depth, time);
     }
     return new ModelMarket(config, { ...market.start, depth, time, block: 1_002 });
   }
 }
 
 /** One depth refresh of a fresh module on the market's pool. */
-function refreshOnce(world: ModelWorld, depth: DepthState, time: number, block: number): DepthState {
+function refreshOnce(world: ModelWorld, depth: DepthState, time: number): DepthState {
   const module = world.module!;
   module.depth = depth;
-  if (!module.refreshDepth(time, block)) throw new Error("the synthetic market's pool cannot serve its TWAP window");
+  if (!module.refreshDepth(time)) throw new Error("the synthetic market's pool cannot serve its TWAP window");
   return module.depth;
 }

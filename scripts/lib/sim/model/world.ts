@@ -112,7 +112,7 @@ export class ModelWorld implements SimWorld {
     this.queue.push(() => {
       if (pokes) this.parts.volatility.poke(this.parts.feed, this.phaseTime);
       if (pokes && collateralDue) this.parts.collateralVolatility.poke(this.parts.collateralFeed, this.phaseTime);
-      module.refreshDepth(this.phaseTime, this.block);
+      module.refreshDepth(this.phaseTime);
       return undefined;
     });
   }
