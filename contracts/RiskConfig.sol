@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "./interfaces/external/IAggregatorV3.sol";
 
 import {IMarginEngine} from "./interfaces/IMarginEngine.sol";
 import {IOptionsEngine} from "./interfaces/IOptionsEngine.sol";
@@ -446,7 +446,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _decimals(address feed) private view returns (uint8 decimals) {
-        decimals = AggregatorV3Interface(feed).decimals();
+        decimals = IAggregatorV3(feed).decimals();
         if (decimals > 18) revert InvalidConfig(ConfigField.Feed, decimals);
     }
 

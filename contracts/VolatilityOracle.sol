@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "./interfaces/external/IAggregatorV3.sol";
 
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {GasGuard} from "./libraries/GasGuard.sol";
@@ -86,7 +86,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     function poke(address feed) external returns (uint256 folded) {
         FeedConfig memory config = _configOf(feed);
         FeedState memory state = _states[feed];
-        AggregatorV3Interface proxy = AggregatorV3Interface(feed);
+        IAggregatorV3 proxy = IAggregatorV3(feed);
         if (state.cursor == 0) {
             _initialize(feed, proxy, state);
             return 0;
@@ -124,7 +124,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
         sigma = _clamp(state.realizedSigma, config);
         stale = !state.folded || referenceTime + maxAge < block.timestamp;
 
-        AggregatorV3Interface implied = config.impliedFeed;
+        IAggregatorV3 implied = config.impliedFeed;
         if (address(implied) != address(0)) {
             (bool ok, uint256 impliedSigma) = _readImplied(implied, maxAge);
             if (ok) {
@@ -161,7 +161,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
     uint256 private constant _MISSING = uint256(SkipReason.Missing);
 
     /// @dev First poke: the latest valid round becomes the reference; history before it is not replayed.
-    function _initialize(address feed, AggregatorV3Interface proxy, FeedState memory state) private {
+    function _initialize(address feed, IAggregatorV3 proxy, FeedState memory state) private {
         (uint80 roundId, int256 answer, , uint256 updatedAt, uint80 answeredIn) = proxy.latestRoundData();
         if (_skipReason(state, roundId, answer, updatedAt, answeredIn) != _NONE) return;
         state.cursor = roundId;
@@ -214,7 +214,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     /// @dev Reads a proxy round; a round that reverts or has `updatedAt == 0` does not exist.
     function _readRound(
-        AggregatorV3Interface proxy,
+        IAggregatorV3 proxy,
         uint80 roundId
     ) private view returns (bool exists, int256 answer, uint256 updatedAt, uint80 answeredIn) {
         uint256 gasBefore = gasleft();
@@ -229,7 +229,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
 
     /// @dev Reads the implied-volatility feed; invalid when it reverts, is non-positive, from the future or
     /// older than `maxAge`.
-    function _readImplied(AggregatorV3Interface implied, uint256 maxAge) private view returns (bool, uint256) {
+    function _readImplied(IAggregatorV3 implied, uint256 maxAge) private view returns (bool, uint256) {
         uint256 gasBefore = gasleft();
         try implied.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
             if (answer <= 0 || updatedAt > block.timestamp || updatedAt + maxAge < block.timestamp) return (false, 0);
@@ -267,7 +267,7 @@ contract VolatilityOracle is IVolatilityOracle, AccessControlDefaultAdminRules {
             scale = 10 ** (18 - decimals);
         }
         // Answers are read through the proxy interface; a feed that cannot answer is rejected here.
-        AggregatorV3Interface(feed).latestRoundData();
+        IAggregatorV3(feed).latestRoundData();
     }
 
     function _applyFeed(address feed, FeedConfig calldata config, uint256 scale) private {

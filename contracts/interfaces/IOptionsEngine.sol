@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
 /// @title IOptionsEngine
 /// @notice The optional extension a margin engine implements (beside `IMarginEngine`) when its accounts hold

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "./external/IAggregatorV3.sol";
 
+import {IHedgingEngine} from "./IHedgingEngine.sol";
 import {IMarginEngine} from "./IMarginEngine.sol";
 import {IOptionsEngine} from "./IOptionsEngine.sol";
 import {IReferenceOptionsEngine} from "./IReferenceOptionsEngine.sol";
@@ -33,14 +34,14 @@ import {IRiskHook} from "./IRiskHook.sol";
 /// and liquidations never call the module. The module alone may call `reducePosition` (deleverage).
 /// Roles: the owner (two-step transfer) lists collaterals and markets and sets the risk module once. It
 /// cannot move user funds, change balances or positions, or block reductions.
-interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
+interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine, IHedgingEngine {
     /// @notice An engine market.
     /// @param feed Chainlink price feed of the base asset in USD. Trades, liquidations and deleverages execute at
     /// its latest positive answer; freshness is checked by the risk module for increases and deleverage.
     /// @param maintenanceMargin Liquidation boundary `m`, WAD (must equal the module's market `m`).
     /// @param liquidationBonus Liquidator's share of the closed notional, WAD.
     struct Market {
-        AggregatorV3Interface feed;
+        IAggregatorV3 feed;
         uint64 maintenanceMargin;
         uint64 liquidationBonus;
     }
@@ -48,7 +49,7 @@ interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
     /// @notice An engine collateral.
     /// @param feed Chainlink price feed of the asset in USD (latest positive answer).
     struct Collateral {
-        AggregatorV3Interface feed;
+        IAggregatorV3 feed;
     }
 
     /// @notice An account's margin as the engine sees it, WAD USD.
@@ -65,22 +66,8 @@ interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
     event MarketListed(uint256 indexed market, Market config);
     event RiskModuleSet(address indexed riskModule);
     event OptionsEngineSet(address indexed optionsEngine);
-    event HedgerApproved(address indexed account, address indexed hedger, bool approved);
     event Deposited(address indexed account, address indexed asset, uint256 amount);
     event Withdrawn(address indexed account, address indexed asset, uint256 amount);
-
-    /// @notice A position changed (trade, deleverage or liquidation). Keepers follow accounts with it.
-    event PositionChanged(
-        address indexed account,
-        uint256 indexed market,
-        int256 sizeBefore,
-        int256 sizeAfter,
-        uint256 price,
-        int256 realizedPnl
-    );
-
-    /// @notice A keeper fee moved from an account's ledger to the keeper's.
-    event KeeperPaid(address indexed account, address indexed keeper, uint256 fee);
 
     /// @notice Collateral moved from an account to the engine's reserve (to pay losses, or seized when insolvent).
     event CollateralSeized(address indexed account, address indexed asset, uint256 amount, uint256 value);
@@ -98,7 +85,6 @@ interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
     error RiskModuleAlreadySet(address riskModule);
     error OptionsEngineAlreadySet(address optionsEngine);
     error NotOptionsEngine(address caller);
-    error NotHedger(address account, address caller);
     error UnknownMarket(uint256 market);
     error UnknownCollateral(address asset);
     error InvalidListing(uint256 value);
@@ -121,12 +107,6 @@ interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
 
     /// @notice Attaches the options engine, once. Owner only.
     function setOptionsEngine(IReferenceOptionsEngine optionsEngine) external;
-
-    /// @notice Approves (or revokes) `hedger` to trade the caller's perpetual positions with `tradeFor`.
-    function approveHedger(address hedger, bool approved) external;
-
-    /// @notice `trade` on behalf of an account that approved the caller as its hedger; same checks.
-    function tradeFor(address account, uint256 market, int256 sizeDelta) external;
 
     /// @notice Adds `amount` (WAD USD, signed) to the account's ledger: premiums and payoffs. Options engine only.
     function creditOptions(address account, int256 amount) external;
@@ -167,7 +147,4 @@ interface IReferenceMarginEngine is IMarginEngine, IOptionsEngine {
 
     /// @notice The options engine (zero when none is attached).
     function optionsEngine() external view returns (IReferenceOptionsEngine);
-
-    /// @notice Whether `hedger` may trade `account`'s perpetuals.
-    function isHedger(address account, address hedger) external view returns (bool);
 }

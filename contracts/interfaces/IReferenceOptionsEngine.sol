@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "./external/IAggregatorV3.sol";
 
 import {IOptionsEngine} from "./IOptionsEngine.sol";
 import {IReferenceMarginEngine} from "./IReferenceMarginEngine.sol";
@@ -101,7 +101,7 @@ interface IReferenceOptionsEngine is IOptionsEngine {
     function market() external view returns (uint256);
 
     /// @notice The Chainlink feed of the underlying (its volatility is read from the oracle).
-    function feed() external view returns (AggregatorV3Interface);
+    function feed() external view returns (IAggregatorV3);
 
     /// @notice Ballast's volatility oracle, the source of the pricing volatility.
     function volatilityOracle() external view returns (IVolatilityOracle);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
 /// @title IRiskHook
 /// @notice The check a margin engine calls after a risk-increasing action and lets revert the action. Ballast's

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
-import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
+import {IAggregatorV3} from "./external/IAggregatorV3.sol";
+import {IUniswapV3PoolView} from "./external/IUniswapV3PoolView.sol";
 
 import {Bound} from "../types/Bound.sol";
 import {IOptionsEngine} from "./IOptionsEngine.sol";
@@ -25,7 +25,7 @@ interface IRiskTypes {
     /// without it, nothing.
     /// @param volHorizon Time to sell the collateral, seconds (used with `volZ`).
     struct CollateralConfig {
-        AggregatorV3Interface feed;
+        IAggregatorV3 feed;
         uint32 maxPriceAge;
         uint8 tier;
         uint64 baseHaircut;
@@ -65,7 +65,7 @@ interface IRiskTypes {
     /// each position's requirement, the options grid's `xMax`). It covers the jumps the market's own history
     /// shows within one reaction horizon, which the diffusion term misses (RISK-MODEL.md section 3.1).
     struct MarketConfig {
-        AggregatorV3Interface feed;
+        IAggregatorV3 feed;
         uint32 maxPriceAge;
         uint32 horizon;
         uint32 depthMaxAge;
@@ -79,7 +79,7 @@ interface IRiskTypes {
         uint64 tauTarget;
         uint128 oiCapLong;
         uint128 oiCapShort;
-        IUniswapV3Pool pool;
+        IUniswapV3PoolView pool;
         bool baseIsToken0;
         uint32 twapWindow;
         uint16 maxWalkSteps;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "./external/IAggregatorV3.sol";
 
 /// @title IVolatilityOracle
 /// @notice Annualized volatility per Chainlink price feed, realized from the feed's own rounds
@@ -43,7 +43,7 @@ interface IVolatilityOracle {
     /// @param impliedFeed Optional implied-volatility feed (annualized, in its own decimals); zero for none.
     /// @param impliedWeight Weight `w` of the implied volatility, WAD; zero when there is no implied feed.
     struct FeedConfig {
-        AggregatorV3Interface impliedFeed;
+        IAggregatorV3 impliedFeed;
         uint32 maxAge;
         uint32 tauUp;
         uint32 tauDown;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../interfaces/external/IAggregatorV3.sol";
 
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 import {GasGuard} from "./GasGuard.sol";
@@ -35,7 +35,7 @@ library ChainlinkReader {
     }
 
     /// @notice The latest round of `feed`, checked at `level` with `maxAge` seconds of staleness allowed.
-    function read(AggregatorV3Interface feed, uint256 maxAge, Level level) internal view returns (Reading memory r) {
+    function read(IAggregatorV3 feed, uint256 maxAge, Level level) internal view returns (Reading memory r) {
         uint256 gasBefore = gasleft();
         try feed.latestRoundData() returns (
             uint80 roundId,

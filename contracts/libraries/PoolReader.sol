@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
+import {IUniswapV3PoolView} from "../interfaces/external/IUniswapV3PoolView.sol";
 
 import {DepthMath} from "./DepthMath.sol";
 import {GasGuard} from "./GasGuard.sol";
@@ -20,7 +20,7 @@ library PoolReader {
 
     /// @notice What a walk needs to know about the pool.
     struct Walk {
-        IUniswapV3Pool pool;
+        IUniswapV3PoolView pool;
         int24 spacing;
         bool baseIsToken0;
         uint256 maxSteps;
@@ -30,7 +30,7 @@ library PoolReader {
     /// @notice TWAP tick (rounded towards negative infinity) and harmonic-mean in-range liquidity over the
     /// last `window` seconds. Returns `ok = false` when the pool cannot serve the window.
     function twap(
-        IUniswapV3Pool pool,
+        IUniswapV3PoolView pool,
         uint32 window
     ) internal view returns (bool ok, int24 meanTick, uint256 meanLiquidity) {
         uint32[] memory ago = new uint32[](2);

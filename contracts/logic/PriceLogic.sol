@@ -2,7 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../interfaces/external/IAggregatorV3.sol";
 
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IRiskErrors} from "../interfaces/IRiskErrors.sol";
@@ -48,7 +48,7 @@ library PriceLogic {
         MarketMeta memory meta = s.marketMeta[market];
         if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
         IRiskTypes.MarketConfig storage config = s.markets[market];
-        AggregatorV3Interface feed = config.feed;
+        IAggregatorV3 feed = config.feed;
         if (checks == Checks.Increase) {
             ChainlinkReader.Reading memory r = ChainlinkReader.read(
                 feed,
@@ -157,13 +157,7 @@ library PriceLogic {
         address feed = s.sequencerFeed;
         if (feed == address(0)) return;
         uint256 gasBefore = gasleft();
-        try AggregatorV3Interface(feed).latestRoundData() returns (
-            uint80,
-            int256 answer,
-            uint256 startedAt,
-            uint256,
-            uint80
-        ) {
+        try IAggregatorV3(feed).latestRoundData() returns (uint80, int256 answer, uint256 startedAt, uint256, uint80) {
             if (answer != 0 || startedAt == 0) revert IRiskErrors.SequencerDown();
             uint256 graceEndsAt = startedAt + s.sequencerGrace;
             if (block.timestamp < graceEndsAt) revert IRiskErrors.SequencerGracePeriod(graceEndsAt);

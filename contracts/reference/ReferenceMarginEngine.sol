@@ -8,6 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {IHedgingEngine} from "../interfaces/IHedgingEngine.sol";
 import {IMarginEngine} from "../interfaces/IMarginEngine.sol";
 import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IReferenceMarginEngine} from "../interfaces/IReferenceMarginEngine.sol";
@@ -52,7 +53,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
     uint256 public badDebt;
     /// @inheritdoc IReferenceMarginEngine
     IReferenceOptionsEngine public optionsEngine;
-    /// @inheritdoc IReferenceMarginEngine
+    /// @inheritdoc IHedgingEngine
     mapping(address account => mapping(address hedger => bool approved)) public isHedger;
 
     mapping(uint256 market => MarketState state) private _markets;
@@ -114,7 +115,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
 
     // ---------------------------------------------------------------- users
 
-    /// @inheritdoc IReferenceMarginEngine
+    /// @inheritdoc IHedgingEngine
     function approveHedger(address hedger, bool approved) external {
         isHedger[msg.sender][hedger] = approved;
         emit HedgerApproved(msg.sender, hedger, approved);
@@ -152,7 +153,7 @@ contract ReferenceMarginEngine is IReferenceMarginEngine, Ownable2Step, Reentran
         _trade(msg.sender, market, sizeDelta);
     }
 
-    /// @inheritdoc IReferenceMarginEngine
+    /// @inheritdoc IHedgingEngine
     function tradeFor(address account, uint256 market, int256 sizeDelta) external nonReentrant {
         if (!isHedger[account][msg.sender]) revert NotHedger(account, msg.sender);
         _trade(account, market, sizeDelta);

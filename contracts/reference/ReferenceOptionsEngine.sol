@@ -4,7 +4,7 @@ pragma solidity 0.8.37;
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../interfaces/external/IAggregatorV3.sol";
 
 import {IOptionsEngine} from "../interfaces/IOptionsEngine.sol";
 import {IOptionsRiskHook} from "../interfaces/IOptionsRiskHook.sol";
@@ -26,7 +26,7 @@ contract ReferenceOptionsEngine is IReferenceOptionsEngine, Ownable2Step, Reentr
     /// @inheritdoc IReferenceOptionsEngine
     uint256 public immutable market;
     /// @inheritdoc IReferenceOptionsEngine
-    AggregatorV3Interface public immutable feed;
+    IAggregatorV3 public immutable feed;
     /// @inheritdoc IReferenceOptionsEngine
     IVolatilityOracle public immutable volatilityOracle;
     /// @inheritdoc IReferenceOptionsEngine
@@ -46,7 +46,7 @@ contract ReferenceOptionsEngine is IReferenceOptionsEngine, Ownable2Step, Reentr
         address owner_,
         IReferenceMarginEngine marginEngine_,
         uint256 market_,
-        AggregatorV3Interface feed_,
+        IAggregatorV3 feed_,
         IVolatilityOracle volatilityOracle_,
         uint256 shortMargin_
     ) Ownable(owner_) {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../interfaces/external/IAggregatorV3.sol";
 
 import {ChainlinkReader} from "../libraries/ChainlinkReader.sol";
 
 /// @title ChainlinkReaderHarness
 /// @notice TEST HELPER. Exposes `ChainlinkReader.read` at the `Fresh` level.
 contract ChainlinkReaderHarness {
-    function read(AggregatorV3Interface feed, uint256 maxAge) external view returns (ChainlinkReader.Reading memory) {
+    function read(IAggregatorV3 feed, uint256 maxAge) external view returns (ChainlinkReader.Reading memory) {
         return ChainlinkReader.read(feed, maxAge, ChainlinkReader.Level.Fresh);
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-pragma solidity ^0.8.28;
+pragma solidity >=0.8.4;
 
 /// @notice The named bounds whose minimum is a position's cap (RISK-MODEL.md section 3).
 /// @dev `None` means no bound constrains the position (the cap is `type(uint256).max`). The order is the

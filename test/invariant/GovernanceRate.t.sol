@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../../contracts/interfaces/external/IAggregatorV3.sol";
 
 import {IRiskTypes} from "../../contracts/interfaces/IRiskTypes.sol";
 import {IVolatilityOracle} from "../../contracts/interfaces/IVolatilityOracle.sol";
@@ -142,7 +142,7 @@ contract GovernanceRateTest is SystemActors, Test {
             c.tauDown = uint32(bound(v >> 64, c.tauUp, 365 days));
         } else if (field == 4) {
             bool on = v % 2 == 0;
-            c.impliedFeed = AggregatorV3Interface(on ? address(impliedFeed) : address(0));
+            c.impliedFeed = IAggregatorV3(on ? address(impliedFeed) : address(0));
             c.impliedWeight = on ? uint64(bound(v >> 8, 1, 2e18)) : 0;
         } else c.maxRoundsPerPoke = uint16(bound(v, 1, 1000));
         _call(address(oracle), abi.encodeCall(oracle.configureFeed, (feed, c)));

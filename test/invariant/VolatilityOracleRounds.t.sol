@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../../contracts/interfaces/external/IAggregatorV3.sol";
 
 import {IVolatilityOracle} from "../../contracts/interfaces/IVolatilityOracle.sol";
 import {VolatilityMath} from "../../contracts/libraries/VolatilityMath.sol";
@@ -52,7 +52,7 @@ contract VolatilityOracleRoundsTest is Test {
             oracle.configureFeed(
                 proxies[f],
                 IVolatilityOracle.FeedConfig({
-                    impliedFeed: AggregatorV3Interface(address(0)),
+                    impliedFeed: IAggregatorV3(address(0)),
                     maxAge: 2 hours,
                     tauUp: 1 hours,
                     tauDown: 1 days,
@@ -190,7 +190,7 @@ contract VolatilityOracleRoundsTest is Test {
     }
 
     function _latestProxyRound(uint256 f) private view returns (uint80 id) {
-        (id, , , , ) = AggregatorV3Interface(proxies[f]).latestRoundData();
+        (id, , , , ) = IAggregatorV3(proxies[f]).latestRoundData();
     }
 
     function _aggregator(uint8 missing) private returns (ITestAggregator) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
+import {IAggregatorV3} from "../../contracts/interfaces/external/IAggregatorV3.sol";
 
 import {IRiskTypes} from "../../contracts/interfaces/IRiskTypes.sol";
 import {ChainlinkReader} from "../../contracts/libraries/ChainlinkReader.sol";
@@ -20,7 +20,7 @@ contract GasGuardTest is Test {
     /// or out of gas outright); it never reports a feed that answers as `Reverted`.
     function testFuzz_aStarvedReadRevertsInsteadOfReportingAFailedFeed(uint256 seed) public view {
         uint256 gasLimit = bound(seed, 20_000, 2_000_000);
-        try harness.read{gas: gasLimit}(AggregatorV3Interface(address(answering)), 1 hours) returns (
+        try harness.read{gas: gasLimit}(IAggregatorV3(address(answering)), 1 hours) returns (
             ChainlinkReader.Reading memory r
         ) {
             assertTrue(r.ok, "a feed that answers was read as failed (its read starved of gas)");
@@ -35,7 +35,7 @@ contract GasGuardTest is Test {
 
     /// With gas to spare, a feed that reverts on its own is reported as `Reverted`, never propagated.
     function test_aFeedThatRevertsOnItsOwnIsReportedAsReverted() public view {
-        ChainlinkReader.Reading memory r = harness.read(AggregatorV3Interface(address(failing)), 1 hours);
+        ChainlinkReader.Reading memory r = harness.read(IAggregatorV3(address(failing)), 1 hours);
         assertTrue(!r.ok && r.fault == IRiskTypes.PriceFault.Reverted, "a reverting feed is reported as Reverted");
     }
 }

@@ -8,18 +8,9 @@ import {IMarginEngine} from "../../interfaces/IMarginEngine.sol";
 /// without storing them: each account's snapshot is derived from the hash of its address (one collateral
 /// balance of 100 to 10,000 units of a stablecoin and one position in one market, long or short, at
 /// 0.5x to 3x leverage, or at 30x for one account in `overCapOneIn`). The risk module, oracles, pool and
-/// lens that evaluate these accounts stay real. Positions cannot be reduced (`reducePosition` reverts).
+/// lens that evaluate these accounts stay real. Positions cannot be reduced (`reducePosition` reverts). It emits
+/// `IMarginEngine.PositionChanged` so that keepers discover the accounts.
 contract SyntheticMarginEngine is IMarginEngine {
-    /// @notice Same signature as `IReferenceMarginEngine.PositionChanged`, so keepers discover the accounts.
-    event PositionChanged(
-        address indexed account,
-        uint256 indexed market,
-        int256 sizeBefore,
-        int256 sizeAfter,
-        uint256 price,
-        int256 realizedPnl
-    );
-
     /// @notice This double holds no positions that could be reduced.
     error ReductionNotSupported();
 

@@ -3,12 +3,13 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 
 import {IMarginEngine} from "../../../contracts/interfaces/IMarginEngine.sol";
 import {IOptionsEngine} from "../../../contracts/interfaces/IOptionsEngine.sol";
 import {IRiskErrors} from "../../../contracts/interfaces/IRiskErrors.sol";
 import {IRiskTypes} from "../../../contracts/interfaces/IRiskTypes.sol";
+import {IAggregatorV3} from "../../../contracts/interfaces/external/IAggregatorV3.sol";
+import {IUniswapV3PoolView} from "../../../contracts/interfaces/external/IUniswapV3PoolView.sol";
 import {GreeksMath} from "../../../contracts/libraries/GreeksMath.sol";
 import {PoolReader} from "../../../contracts/libraries/PoolReader.sol";
 import {RiskMath} from "../../../contracts/libraries/RiskMath.sol";
@@ -502,7 +503,7 @@ contract AccountRuleHandler is SystemState, Ghosts {
     function _checkDepth(uint256 market) private {
         IRiskTypes.DepthState memory state = module.depthState(market);
         IRiskTypes.MarketConfig memory c = module.marketConfig(market);
-        (bool served, int24 twapTick, ) = PoolReader.twap(pools[market - 1], c.twapWindow);
+        (bool served, int24 twapTick, ) = PoolReader.twap(IUniswapV3PoolView(address(pools[market - 1])), c.twapWindow);
         if (served) {
             uint256 g = _sqrtQuotePerBase(twapTick, c.baseIsToken0);
             uint256 down = _measure(market - 1, g, Math.mulDiv(g, Math.sqrt(WAD * (WAD - c.maxSlippage)), WAD));
@@ -602,7 +603,7 @@ contract AccountRuleHandler is SystemState, Ghosts {
     function _fresh(uint256 market, IRiskTypes.PriceSource source) private view returns (bool) {
         IRiskTypes.MarketConfig memory c = module.marketConfig(market);
         if (source == IRiskTypes.PriceSource.Chainlink) {
-            (, int256 answer, , uint256 updatedAt, ) = AggregatorV3Interface(feeds[market - 1]).latestRoundData();
+            (, int256 answer, , uint256 updatedAt, ) = IAggregatorV3(feeds[market - 1]).latestRoundData();
             return answer > 0 && updatedAt <= block.timestamp && block.timestamp - updatedAt <= c.maxPriceAge;
         }
         if (source == IRiskTypes.PriceSource.StoredTwap) {
@@ -620,7 +621,7 @@ contract AccountRuleHandler is SystemState, Ghosts {
         g.delta += size + extra.delta;
         g.gamma += extra.gamma;
         g.vega += extra.vega;
-        (, int256 answer, , , ) = AggregatorV3Interface(feeds[0]).latestRoundData();
+        (, int256 answer, , , ) = IAggregatorV3(feeds[0]).latestRoundData();
         (uint256 sigma, ) = oracle.getVolatility(feeds[0]);
         IRiskTypes.MarketConfig memory c = module.marketConfig(1);
         uint256 xMax = RiskMath.adverseMoveShortUp(

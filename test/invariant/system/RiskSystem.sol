@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
-import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/interfaces/AggregatorV3Interface.sol";
 import {IUniswapV3Factory} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Factory.sol";
 import {IUniswapV3Pool} from "@uniswap/v3-core/contracts/interfaces/IUniswapV3Pool.sol";
 
@@ -14,6 +13,8 @@ import {IRiskLens} from "../../../contracts/interfaces/IRiskLens.sol";
 import {IRiskModule} from "../../../contracts/interfaces/IRiskModule.sol";
 import {IRiskTypes} from "../../../contracts/interfaces/IRiskTypes.sol";
 import {IVolatilityOracle} from "../../../contracts/interfaces/IVolatilityOracle.sol";
+import {IAggregatorV3} from "../../../contracts/interfaces/external/IAggregatorV3.sol";
+import {IUniswapV3PoolView} from "../../../contracts/interfaces/external/IUniswapV3PoolView.sol";
 import {Vm} from "../../utils/Test.sol";
 
 /// @notice The owner functions of the project's test tokens (`TestStablecoin`, `TestToken`).
@@ -23,8 +24,8 @@ interface ITestToken {
     function transferOwnership(address to) external;
 }
 
-/// @notice The owner functions of the project's `TestOffchainAggregator` (and its `AggregatorV3Interface`).
-interface ITestAggregator is AggregatorV3Interface {
+/// @notice The owner functions of the project's `TestOffchainAggregator` (and its `IAggregatorV3`).
+interface ITestAggregator is IAggregatorV3 {
     function transmit(int192 answer, uint32 updatedAt) external;
     function setRound(
         uint32 roundId,
@@ -288,7 +289,7 @@ abstract contract RiskSystem is SystemState {
 
     function _warmUp() private {
         IVolatilityOracle.FeedConfig memory fc = IVolatilityOracle.FeedConfig({
-            impliedFeed: AggregatorV3Interface(address(0)),
+            impliedFeed: IAggregatorV3(address(0)),
             maxAge: 2 hours,
             tauUp: 1 hours,
             tauDown: 1 days,
@@ -299,16 +300,16 @@ abstract contract RiskSystem is SystemState {
         });
         for (uint256 i; i < MARKETS; ++i) {
             if (i == 0) {
-                fc.impliedFeed = AggregatorV3Interface(address(impliedFeed));
+                fc.impliedFeed = IAggregatorV3(address(impliedFeed));
                 fc.impliedWeight = 1e18;
             } else {
-                fc.impliedFeed = AggregatorV3Interface(address(0));
+                fc.impliedFeed = IAggregatorV3(address(0));
                 fc.impliedWeight = 0;
             }
             oracle.configureFeed(feeds[i], fc);
             oracle.poke(feeds[i]);
         }
-        fc.impliedFeed = AggregatorV3Interface(address(0));
+        fc.impliedFeed = IAggregatorV3(address(0));
         fc.impliedWeight = 0;
         oracle.configureFeed(usdcFeed, fc);
         oracle.poke(usdcFeed);
@@ -334,7 +335,7 @@ abstract contract RiskSystem is SystemState {
         module.configureCollateral(
             address(usdc),
             IRiskTypes.CollateralConfig({
-                feed: AggregatorV3Interface(usdcFeed),
+                feed: IAggregatorV3(usdcFeed),
                 maxPriceAge: 1 days + 1 hours,
                 tier: 0,
                 baseHaircut: 0.01e18,
@@ -345,7 +346,7 @@ abstract contract RiskSystem is SystemState {
         module.configureCollateral(
             address(bases[0]),
             IRiskTypes.CollateralConfig({
-                feed: AggregatorV3Interface(feeds[0]),
+                feed: IAggregatorV3(feeds[0]),
                 maxPriceAge: 1 hours + 5 minutes,
                 tier: 1,
                 baseHaircut: 0.05e18,
@@ -353,11 +354,11 @@ abstract contract RiskSystem is SystemState {
                 volHorizon: 1 hours
             })
         );
-        engine.listCollateral(address(usdc), IReferenceMarginEngine.Collateral(AggregatorV3Interface(usdcFeed)));
-        engine.listCollateral(address(bases[0]), IReferenceMarginEngine.Collateral(AggregatorV3Interface(feeds[0])));
+        engine.listCollateral(address(usdc), IReferenceMarginEngine.Collateral(IAggregatorV3(usdcFeed)));
+        engine.listCollateral(address(bases[0]), IReferenceMarginEngine.Collateral(IAggregatorV3(feeds[0])));
         for (uint256 i; i < MARKETS; ++i) {
             module.configureMarket(i + 1, marketConfig(i));
-            engine.listMarket(i + 1, IReferenceMarginEngine.Market(AggregatorV3Interface(feeds[i]), 0.05e18, 0.01e18));
+            engine.listMarket(i + 1, IReferenceMarginEngine.Market(IAggregatorV3(feeds[i]), 0.05e18, 0.01e18));
             module.refreshDepth(i + 1);
         }
         _VM.roll(block.number + 1);
@@ -380,7 +381,7 @@ abstract contract RiskSystem is SystemState {
     function marketConfig(uint256 i) internal view returns (IRiskTypes.MarketConfig memory) {
         return
             IRiskTypes.MarketConfig({
-                feed: AggregatorV3Interface(feeds[i]),
+                feed: IAggregatorV3(feeds[i]),
                 maxPriceAge: 1 hours + 5 minutes,
                 horizon: 1 hours,
                 depthMaxAge: 1 hours,
@@ -394,7 +395,7 @@ abstract contract RiskSystem is SystemState {
                 tauTarget: 0.05e18,
                 oiCapLong: 1e27,
                 oiCapShort: 1e27,
-                pool: pools[i],
+                pool: IUniswapV3PoolView(address(pools[i])),
                 baseIsToken0: baseIsToken0[i],
                 twapWindow: 30 minutes,
                 maxWalkSteps: 128,
