@@ -4,8 +4,8 @@ import type { DeploymentFile } from "../../scripts/lib/ballast/deploymentFile.js
 
 /**
  * Deploys Ballast next to an existing margin engine and configures it from a markets file (docs/INTEGRATION.md,
- * "Deploy next to an existing engine"): the risk module bound to `engine`, with its three logic libraries
- * (`ValidationLogic`, `KeeperLogic`, `DepthLogic`) deployed and linked, the lens, the hosted upkeep
+ * "Deploy next to an existing engine"): the risk module bound to `engine`, with its four logic libraries
+ * (`ValidationLogic`, `KeeperLogic`, `DepthLogic`, `GovernanceLogic`) deployed and linked, the lens, the hosted upkeep
  * (`BallastUpkeep`), and, with `newOracle`, a new volatility oracle whose feeds the file configures (else the existing
  * `volatilityOracle`, whose own admin configures its feeds).
  *
@@ -41,6 +41,7 @@ export function ballastForEngine(file: DeploymentFile, options: { newOracle: boo
       ValidationLogic: m.library("ValidationLogic"),
       KeeperLogic: m.library("KeeperLogic"),
       DepthLogic: m.library("DepthLogic"),
+      GovernanceLogic: m.library("GovernanceLogic"),
     };
     const riskModule = m.contract("RiskModule", [engine, volatilityOracle, adminDelay, deployer], { libraries });
     const riskLens = m.contract("RiskLens");
