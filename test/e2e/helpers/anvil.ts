@@ -122,9 +122,16 @@ export class Anvil {
     if (child === undefined || child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    // The state file is written on SIGTERM; a SIGKILL would lose it (and a restart would then run on an old
+    // chain), so a loaded machine gets a minute before the node is killed, and a kill fails the restart.
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill("SIGKILL");
+    }, 60_000);
     await exited;
     clearTimeout(timer);
+    if (killed) throw new Error(`anvil did not exit within 60 s of SIGTERM (killed; its state was not written): ${this.log}`);
   }
 
   /** Stops and starts the node again on the same port, with its state. */
