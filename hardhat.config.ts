@@ -111,5 +111,16 @@ export default defineConfig({
         blockNumber: /^\d+$/.test(process.env.FORK_BLOCK?.trim() ?? "") ? Number(process.env.FORK_BLOCK) : DEFAULT_FORK_BLOCK,
       },
     },
+    // A live network for the integrator's deployment (docs/INTEGRATION.md, "Deploy next to an existing engine"): its
+    // URL and the deploying key are configuration variables, read only when this network is used.
+    mainnet: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("MAINNET_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
   },
+  // hardhat-verify (part of the toolbox): `ignition deploy ... --verify` or `hardhat verify` publish the sources on
+  // Etherscan (with this key), Blockscout and Sourcify.
+  verify: { etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") } },
 });

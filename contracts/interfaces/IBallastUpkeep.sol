@@ -20,9 +20,26 @@ import {IRiskModule} from "./IRiskModule.sol";
 /// - it then sends `performUpkeep(performData)`, which trusts nothing in its input: each pair goes to the module's
 ///   permissionless `deleverage`, which judges the position on fresh data and reverts when there is nothing to do;
 ///   such a revert is caught and reported (`DeleverageSkipped`), so one stale pair never blocks the others.
+/// - optionally, a second upkeep of the same contract with Chainlink Automation's log trigger on the engine's
+///   `PositionChanged` keeps the tracked set current without an indexer: `checkLog` asks for the account of the log
+///   to be tracked (it holds a position and is not tracked) or untracked (it is tracked and holds none), and
+///   `performUpkeep` with that data (accounts and no markets) re-judges each account on the engine's state.
 /// Keeper fees are paid by the engine to this contract (the module pays `msg.sender` of `deleverage`); they stay in
 /// its account in the engine. No admin, no funds; the parameters are fixed at construction.
 interface IBallastUpkeep {
+    /// @notice A log as Chainlink Automation's log trigger passes it to `checkLog` (the fields, in order, of the
+    /// `Log` struct of Chainlink's `ILogAutomation`).
+    struct Log {
+        uint256 index;
+        uint256 timestamp;
+        bytes32 txHash;
+        uint256 blockNumber;
+        bytes32 blockHash;
+        address source;
+        bytes32[] topics;
+        bytes data;
+    }
+
     /// @notice `account` is watched from now on.
     event AccountTracked(address indexed account);
 
@@ -36,8 +53,8 @@ interface IBallastUpkeep {
     /// @notice `performUpkeep` ran over `candidates` pairs and deleveraged `deleveraged` of them.
     event UpkeepPerformed(uint256 candidates, uint256 deleveraged);
 
-    /// @notice `performData` is not `abi.encode(address[] accounts, uint256[] markets)` of equal lengths of at most
-    /// `maxDeleverages`.
+    /// @notice `performData` is not `abi.encode(address[] accounts, uint256[] markets)` of equal lengths (or of
+    /// accounts and no markets) of at most `maxDeleverages`.
     error InvalidPerformData(uint256 accounts, uint256 markets);
 
     /// @notice A construction parameter is zero (`pageSize`, `maxDeleverages`) or an address is missing.
@@ -56,8 +73,19 @@ interface IBallastUpkeep {
     /// ignored.
     function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData);
 
-    /// @notice Deleverages each pair of `performData` through the module, re-checked on-chain (see the notice).
-    /// Permissionless.
+    /// @notice Chainlink Automation's log-trigger check (`ILogAutomation.checkLog`'s selector), simulated off-chain on
+    /// each `PositionChanged` of the engine: whether the log's account must be tracked (it holds a position and is
+    /// not tracked) or untracked (it is tracked and holds none), and then `performData` =
+    /// `abi.encode([account], new uint256[](0))`. Any other log (another source or event) needs nothing.
+    /// `checkData` is ignored.
+    function checkLog(
+        Log calldata log,
+        bytes calldata checkData
+    ) external view returns (bool upkeepNeeded, bytes memory performData);
+
+    /// @notice Deleverages each pair of `performData` through the module, re-checked on-chain (see the notice); with
+    /// accounts and no markets (a log-trigger upkeep's data), tracks each account that holds a position and untracks
+    /// each that holds none, judged on the engine's state now. Permissionless.
     function performUpkeep(bytes calldata performData) external;
 
     /// @notice Gelato's check: `checkUpkeep`'s answer with the call to make, `performUpkeep(performData)`.

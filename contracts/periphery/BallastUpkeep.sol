@@ -35,29 +35,32 @@ contract BallastUpkeep is IBallastUpkeep {
     /// @inheritdoc IBallastUpkeep
     function track(address[] calldata accounts) external returns (uint256 added) {
         for (uint256 i; i < accounts.length; ++i) {
-            address account = accounts[i];
-            if (_positionOf[account] != 0 || _engine.accountSnapshot(account).positions.length == 0) continue;
-            _accounts.push(account);
-            _positionOf[account] = _accounts.length;
-            emit AccountTracked(account);
-            ++added;
+            if (_positionOf[accounts[i]] == 0 && _holdsPosition(accounts[i]) && _track(accounts[i])) ++added;
         }
     }
 
     /// @inheritdoc IBallastUpkeep
     function untrack(address[] calldata accounts) external returns (uint256 removed) {
         for (uint256 i; i < accounts.length; ++i) {
-            address account = accounts[i];
-            uint256 position = _positionOf[account];
-            if (position == 0 || _engine.accountSnapshot(account).positions.length != 0) continue;
-            address last = _accounts[_accounts.length - 1];
-            _accounts[position - 1] = last;
-            _positionOf[last] = position;
-            _accounts.pop();
-            delete _positionOf[account];
-            emit AccountUntracked(account);
-            ++removed;
+            if (_positionOf[accounts[i]] != 0 && !_holdsPosition(accounts[i]) && _untrack(accounts[i])) ++removed;
         }
+    }
+
+    /// @inheritdoc IBallastUpkeep
+    function checkLog(
+        Log calldata log,
+        bytes calldata
+    ) external view returns (bool upkeepNeeded, bytes memory performData) {
+        if (
+            log.source != address(_engine) ||
+            log.topics.length < 2 ||
+            log.topics[0] != IMarginEngine.PositionChanged.selector
+        ) return (false, "");
+        address account = address(uint160(uint256(log.topics[1])));
+        if ((_positionOf[account] != 0) == _holdsPosition(account)) return (false, "");
+        address[] memory accounts = new address[](1);
+        accounts[0] = account;
+        return (true, abi.encode(accounts, new uint256[](0)));
     }
 
     /// @inheritdoc IBallastUpkeep
@@ -75,8 +78,16 @@ contract BallastUpkeep is IBallastUpkeep {
     /// @inheritdoc IBallastUpkeep
     function performUpkeep(bytes calldata performData) external {
         (address[] memory accounts, uint256[] memory markets) = abi.decode(performData, (address[], uint256[]));
-        if (accounts.length != markets.length || accounts.length > maxDeleverages) {
+        if ((accounts.length != markets.length && markets.length != 0) || accounts.length > maxDeleverages) {
             revert InvalidPerformData(accounts.length, markets.length);
+        }
+        if (markets.length == 0 && accounts.length != 0) {
+            // A log-trigger upkeep's data: tracking brought up to date, each account judged on the engine now.
+            for (uint256 i; i < accounts.length; ++i) {
+                if (_holdsPosition(accounts[i])) _track(accounts[i]);
+                else _untrack(accounts[i]);
+            }
+            return;
         }
         uint256 deleveraged;
         for (uint256 i; i < accounts.length; ++i) {
@@ -100,6 +111,32 @@ contract BallastUpkeep is IBallastUpkeep {
         uint256 end = offset + limit > _accounts.length ? _accounts.length : offset + limit;
         accounts = new address[](end > offset ? end - offset : 0);
         for (uint256 i; i < accounts.length; ++i) accounts[i] = _accounts[offset + i];
+    }
+
+    function _holdsPosition(address account) private view returns (bool) {
+        return _engine.accountSnapshot(account).positions.length != 0;
+    }
+
+    /// @dev Adds `account` to the tracked set (no-op when it is in it); the one write of an addition.
+    function _track(address account) private returns (bool added) {
+        if (_positionOf[account] != 0) return false;
+        _accounts.push(account);
+        _positionOf[account] = _accounts.length;
+        emit AccountTracked(account);
+        return true;
+    }
+
+    /// @dev Removes `account` from the tracked set (no-op when it is not in it); the one write of a removal.
+    function _untrack(address account) private returns (bool removed) {
+        uint256 position = _positionOf[account];
+        if (position == 0) return false;
+        address last = _accounts[_accounts.length - 1];
+        _accounts[position - 1] = last;
+        _positionOf[last] = position;
+        _accounts.pop();
+        delete _positionOf[account];
+        emit AccountUntracked(account);
+        return true;
     }
 
     /// @dev Reads this block's page through the lens and picks the over-cap accounts, highest `notional / cap` first.

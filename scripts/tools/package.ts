@@ -5,7 +5,7 @@
  * `linkReferences`), and `dist/index.js` with `dist/index.d.ts` exporting each ABI as a literal-typed constant
  * (`riskModuleAbi`, ...) for viem, ethers or TypeChain users. Both folders are generated, never committed.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 import { ensureBuilt } from "../lib/build.js";
@@ -76,4 +76,30 @@ export async function buildPackage(): Promise<{ abis: number; deployables: numbe
   await writeFileAtomic(path.join(ROOT, "dist", "index.js"), `${js.join("\n")}\n`);
   await writeFileAtomic(path.join(ROOT, "dist", "index.d.ts"), `${dts.join("\n")}\n`);
   return { abis: artifacts.length, deployables };
+}
+
+/** Where the repository's own manifest waits while `npm pack` packs the stripped one. */
+const MANIFEST = path.join(ROOT, "package.json");
+const MANIFEST_BACKUP = path.join(ROOT, "package.json.prepack");
+/** Fields of the repository's manifest that the package does not ship: the keeper service's runtime packages and
+ * the repository's own scripts and tools. */
+export const UNPACKED_FIELDS = ["dependencies", "devDependencies", "scripts"] as const;
+
+/** Writes the manifest the tarball ships (without `UNPACKED_FIELDS`), keeping the repository's own beside it. */
+export async function packManifest(): Promise<string[]> {
+  await restoreManifest(); // an interrupted pack left the stripped one in place
+  const original = readFileSync(MANIFEST, "utf8");
+  const manifest = JSON.parse(original) as Record<string, unknown>;
+  const removed = UNPACKED_FIELDS.filter((field) => field in manifest);
+  for (const field of removed) delete manifest[field];
+  await writeFileAtomic(MANIFEST_BACKUP, original);
+  await writeFileAtomic(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  return removed;
+}
+
+/** Puts the repository's own manifest back after a pack (no-op when it is in place). */
+export async function restoreManifest(): Promise<void> {
+  if (!existsSync(MANIFEST_BACKUP)) return;
+  await writeFileAtomic(MANIFEST, readFileSync(MANIFEST_BACKUP, "utf8"));
+  rmSync(MANIFEST_BACKUP);
 }

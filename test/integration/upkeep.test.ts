@@ -87,8 +87,9 @@ describe("BallastUpkeep (Chainlink Automation and Gelato)", () => {
     await (await upkeep.performUpkeep(performData)).wait();
     const [accounts] = decode(performData);
     await expect(upkeep.performUpkeep(performData)).to.emit(upkeep, "UpkeepPerformed").withArgs(BigInt(accounts.length), 0n);
-    const mismatched = ethers.AbiCoder.defaultAbiCoder().encode(["address[]", "uint256[]"], [[accounts[0]], []]);
-    await expect(upkeep.performUpkeep(mismatched)).to.be.revertedWithCustomError(upkeep, "InvalidPerformData").withArgs(1n, 0n);
+    // Unequal lengths (other than accounts with no markets, a log-trigger upkeep's tracking data) revert.
+    const mismatched = ethers.AbiCoder.defaultAbiCoder().encode(["address[]", "uint256[]"], [[accounts[0], accounts[0]], [ETH_MARKET]]);
+    await expect(upkeep.performUpkeep(mismatched)).to.be.revertedWithCustomError(upkeep, "InvalidPerformData").withArgs(2n, 1n);
     const tooMany = ethers.AbiCoder.defaultAbiCoder().encode(
       ["address[]", "uint256[]"],
       [Array(5).fill(accounts[0]), Array(5).fill(ETH_MARKET)],
@@ -124,5 +125,53 @@ describe("BallastUpkeep (Chainlink Automation and Gelato)", () => {
       .to.emit(upkeep, "AccountUntracked")
       .withArgs(await user.getAddress());
     expect(await upkeep.trackedCount()).to.equal(BigInt(ACCOUNTS - 1));
+  });
+
+  it("log trigger on PositionChanged: checkLog asks to track a new account and untrack a closed one, performUpkeep does it on the engine's state, any other log needs nothing", async () => {
+    const { system, upkeep } = await withUpkeep();
+    const engine = system.ballast.engine;
+    const newcomer = (await ethers.getSigners())[1 + ACCOUNTS]!;
+    // The Log struct Chainlink's log trigger passes, built from the trade's receipt.
+    const logOf = async (tx: Promise<{ wait(): Promise<unknown> }>) => {
+      const receipt = (await (await tx).wait()) as import("ethers").TransactionReceipt;
+      const event = engine.interface.getEvent("PositionChanged")!;
+      const log = receipt.logs.find((l) => l.topics[0] === event.topicHash)!;
+      const block = (await ethers.provider.getBlock(receipt.blockNumber))!;
+      return {
+        index: BigInt(log.index),
+        timestamp: BigInt(block.timestamp),
+        txHash: receipt.hash,
+        blockNumber: BigInt(receipt.blockNumber),
+        blockHash: receipt.blockHash,
+        source: log.address,
+        topics: [...log.topics],
+        data: log.data,
+      };
+    };
+    const opened = await logOf(
+      openAtFractionOfCap(system, newcomer, 1_000, 0.5).then(() => engine.connect(newcomer).trade(ETH_MARKET, 1n)),
+    );
+    const [needed, performData] = await upkeep.checkLog(opened, "0x");
+    expect(needed).to.equal(true);
+    expect(decode(performData)[0]).to.deep.equal([newcomer.address]);
+    expect(decode(performData)[1]).to.deep.equal([]);
+    await expect(upkeep.performUpkeep(performData)).to.emit(upkeep, "AccountTracked").withArgs(newcomer.address);
+    expect(await upkeep.trackedCount()).to.equal(BigInt(ACCOUNTS + 1));
+    // Tracked and still holding: nothing to do; the same data again changes nothing.
+    expect((await upkeep.checkLog(opened, "0x"))[0]).to.equal(false);
+    await expect(upkeep.performUpkeep(performData)).to.not.emit(upkeep, "AccountTracked");
+    // Another source, another event: nothing.
+    expect((await upkeep.checkLog({ ...opened, source: await upkeep.getAddress() }, "0x"))[0]).to.equal(false);
+    expect((await upkeep.checkLog({ ...opened, topics: [ethers.id("Other(address)"), opened.topics[1]!] }, "0x"))[0]).to.equal(false);
+
+    const size = (await engine.position(newcomer.address, ETH_MARKET)).size;
+    const closed = await logOf(engine.connect(newcomer).trade(ETH_MARKET, -size));
+    const [again, untrackData] = await upkeep.checkLog(closed, "0x");
+    expect(again).to.equal(true);
+    await expect(upkeep.performUpkeep(untrackData)).to.emit(upkeep, "AccountUntracked").withArgs(newcomer.address);
+    expect(await upkeep.trackedCount()).to.equal(BigInt(ACCOUNTS));
+    // Forged tracking data for an account without a position tracks nothing.
+    const forged = ethers.AbiCoder.defaultAbiCoder().encode(["address[]", "uint256[]"], [[newcomer.address], []]);
+    await expect(upkeep.performUpkeep(forged)).to.not.emit(upkeep, "AccountTracked");
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -53,7 +53,10 @@ describe("the npm package @ballast/risk-module installs and works outside this r
   let scratch: string;
   let tarball: string;
 
+  let repositoryManifest: string;
+
   before(() => {
+    repositoryManifest = readFileSync(path.join(ROOT, "package.json"), "utf8");
     scratch = mkdtempSync(path.join(tmpdir(), "ballast-package-"));
     // `npm pack` runs the prepack step (scripts/tools/prepack.ts): it builds abi/ and dist/ from the artifacts.
     run("npm", ["pack", "--pack-destination", scratch], ROOT);
@@ -96,9 +99,17 @@ describe("the npm package @ballast/risk-module installs and works outside this r
     expect(riskModule.bytecode.length).to.be.greaterThan(1_000);
     expect(Object.values(riskModule.linkReferences).flatMap((l) => Object.keys(l))).to.have.members([
       "DepthLogic",
+      "GovernanceLogic",
       "KeeperLogic",
       "ValidationLogic",
     ]);
+    // The packed manifest has nothing to install (the keeper service's runtime packages and the repository's scripts
+    // stay in the repository), and the repository's own manifest is back in place after the pack.
+    const packed = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], scratch)) as Record<string, unknown>;
+    expect(packed).to.include({ name: "@ballast/risk-module", version });
+    expect(packed).to.not.have.any.keys("dependencies", "devDependencies", "scripts");
+    expect(repositoryManifest).to.equal(readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    expect(existsSync(path.join(ROOT, "package.json.prepack"))).to.equal(false);
   });
 
   it("installs offline into a scratch Hardhat 3 project, where a small engine compiles against it and passes the package's conformance kit, and its TypeScript entry exports the ABIs", () => {

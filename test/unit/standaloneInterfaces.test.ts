@@ -69,4 +69,28 @@ describe("Ballast's interfaces stand alone (integrator release)", () => {
     expect(pool).to.have.length(8);
     expect(uniswap).to.include.members(pool);
   });
+
+  it("IBallastUpkeep has the selectors of Chainlink's AutomationCompatibleInterface and ILogAutomation and of Gelato's checker", () => {
+    const ours = compileStandalone(solc, ROOT, files);
+    const theirs = compileStandalone(
+      solc,
+      path.join(ROOT, "node_modules"),
+      [
+        "@chainlink/contracts/src/v0.8/automation/interfaces/AutomationCompatibleInterface.sol",
+        "@chainlink/contracts/src/v0.8/automation/interfaces/ILogAutomation.sol",
+      ],
+      ["@chainlink/contracts"],
+    );
+    expect(theirs.errors).to.deep.equal([]);
+    const sighashes = (abi: unknown) =>
+      new Interface(abi as never).fragments.filter((f) => f.type === "function").map((f) => f.format("sighash"));
+    const upkeep = sighashes(ours.abis.get("IBallastUpkeep"));
+    const chainlink = [...sighashes(theirs.abis.get("AutomationCompatibleInterface")), ...sighashes(theirs.abis.get("ILogAutomation"))];
+    expect(chainlink).to.include.members([
+      "checkUpkeep(bytes)",
+      "performUpkeep(bytes)",
+      "checkLog((uint256,uint256,bytes32,uint256,bytes32,address,bytes32[],bytes),bytes)",
+    ]);
+    expect(upkeep).to.include.members([...new Set(chainlink), "checker()"]);
+  });
 });
