@@ -147,6 +147,8 @@ interface Subscription {
   onData: (data: unknown) => void;
   /** The node's id on the current connection. */
   id: string | undefined;
+  /** The attempts to make it, one after the other (never two `eth_subscribe` of it in flight at once). */
+  making: Promise<void>;
 }
 
 /** Events a `WsTransport` reports (for logs and metrics). */
@@ -330,21 +332,40 @@ export class WsTransport implements Transport {
    * it is retried on the next connection).
    */
   async subscribe(params: unknown[], onData: (data: unknown) => void, timeoutMs = 10_000): Promise<void> {
-    const sub: Subscription = { params, onData, id: undefined };
+    const sub: Subscription = { params, onData, id: undefined, making: Promise.resolve() };
     this.subscriptions.push(sub);
     await this.ready(timeoutMs).catch(() => undefined);
-    if (sub.id === undefined) await this.resubscribe(sub, timeoutMs);
+    if (sub.id === undefined) await this.resubscribe(sub, timeoutMs, 1);
   }
 
-  private async resubscribe(sub: Subscription, timeoutMs = 10_000): Promise<void> {
-    try {
-      const [response] = await this.send(
-        { jsonrpc: "2.0", id: this.nextInternalId++, method: "eth_subscribe", params: sub.params },
-        timeoutMs,
-      );
-      if (typeof response?.result === "string") sub.id = response.result;
-    } catch {
-      /* made again on the next connection */
+  /**
+   * Makes `sub` on the current connection. A node that has just come back can refuse it (an error answer, or no
+   * answer) while its socket stays open: then it is tried again on the same connection, with backoff, up to
+   * `attempts` times or until the connection closes (a new connection makes it again).
+   */
+  private resubscribe(sub: Subscription, timeoutMs = 10_000, attempts = 10): Promise<void> {
+    sub.making = sub.making.then(() => this.makeSubscription(sub, timeoutMs, attempts));
+    return sub.making;
+  }
+
+  private async makeSubscription(sub: Subscription, timeoutMs: number, attempts: number): Promise<void> {
+    const socket = this.socket;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (this.closed || sub.id !== undefined || this.socket !== socket || !this.subscriptions.includes(sub)) return;
+      if (attempt > 0)
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.reconnect.baseDelayMs, this.reconnect.maxDelayMs)));
+      try {
+        const [response] = await this.send(
+          { jsonrpc: "2.0", id: this.nextInternalId++, method: "eth_subscribe", params: sub.params },
+          timeoutMs,
+        );
+        if (typeof response?.result === "string") {
+          sub.id = response.result;
+          return;
+        }
+      } catch {
+        /* tried again while this connection lasts */
+      }
     }
   }
 
