@@ -39,6 +39,12 @@ library PriceLogic {
 
     uint256 private constant _WAD = 1e18;
 
+    /// @notice The highest pool TWAP price an evaluation uses, WAD quote per base unit (a trillion USD): a pool
+    /// priced beyond it is drained or broken, and prices nothing. It keeps every notional and open interest the
+    /// rule computes from a TWAP within `RiskMath.MAX_AMOUNT` (for sizes up to 1e8 base units), so that no pool
+    /// state can make a view or a deleverage revert.
+    uint256 internal constant MAX_TWAP_PRICE = 1e30;
+
     /// @notice The price of `market` under the context's checks (see the library's notice).
     function marketPrice(
         RiskState storage s,
@@ -88,11 +94,16 @@ library PriceLogic {
         IRiskTypes.DepthState storage depth = s.depth[market];
         uint256 updatedAt = depth.updatedAt;
         price = depth.twapPrice;
-        fresh = updatedAt != 0 && price != 0 && block.timestamp - updatedAt <= s.markets[market].depthMaxAge;
+        fresh =
+            updatedAt != 0 &&
+            price != 0 &&
+            price <= MAX_TWAP_PRICE &&
+            block.timestamp - updatedAt <= s.markets[market].depthMaxAge;
     }
 
     /// @notice The base price from the pool's TWAP tick over `twapWindow`, read now; `ok = false` when the
-    /// pool cannot serve the window or the tick lies outside `DepthMath`'s domain.
+    /// pool cannot serve the window, the tick lies outside `DepthMath`'s domain or the price above
+    /// `MAX_TWAP_PRICE`.
     function liveTwap(RiskState storage s, uint256 market) internal view returns (bool ok, uint256 price) {
         IRiskTypes.MarketConfig storage config = s.markets[market];
         (bool served, int24 tick, ) = PoolReader.twap(config.pool, config.twapWindow);
@@ -103,7 +114,7 @@ library PriceLogic {
             meta.baseDecimals,
             meta.quoteDecimals
         );
-        ok = price != 0;
+        ok = price != 0 && price <= MAX_TWAP_PRICE;
     }
 
     /// @notice The annualized volatility of `feed`, clamped to the math's domain; reverts `VolatilityStale`

@@ -5,7 +5,8 @@ import { network } from "hardhat";
 import { defaultCollateralConfig, wad } from "../../../scripts/lib/ballast/params.js";
 import { answer, type Feed, setPrice } from "../../../scripts/lib/chainlink/feeds.js";
 import { deployOptions, enableGreeks, listStraddle, shortStraddleGreeks } from "../../../scripts/lib/options/setup.js";
-import { depositCollateral, deploySystem, ETH_MARKET, type System } from "../../../scripts/lib/system.js";
+import { depositCollateral, deploySystem, ETH_MARKET, movePoolTo, type System } from "../../../scripts/lib/system.js";
+import { fundToken } from "../../../scripts/lib/uniswap/tokens.js";
 import { fromWad } from "../../helpers/numbers.js";
 import { openAtFractionOfCap } from "../../helpers/scenarios.js";
 
@@ -238,6 +239,29 @@ describe("the account rule: one evaluation for every entry point (issue 11 findi
     expect(Math.abs(fromWad(risk.price) - 3_000)).to.be.lessThan(30);
     const status = await f.module.accountStatus(user!.address);
     expect(status.status).to.not.equal(Status.OracleInvalid);
+  });
+
+  it("a drained pool priced beyond MAX_TWAP_PRICE with the position's feed stale prices nothing: the views do not revert, the position is unpriced", async () => {
+    const f = await load();
+    const [, user] = await ethers.getSigners();
+    await openAtFractionOfCap(f.system, user!, 1_000, 0.5);
+    // The pool is pushed past its liquidity to an absurd price and held there for the TWAP window; the feed stops.
+    const env = f.system.environment;
+    await fundToken(connection, await env.usdc.getAddress(), env.swapper, 10n ** 60n);
+    await movePoolTo(connection, env, 1e32);
+    const config = await f.module.marketConfig(ETH_MARKET);
+    await time.increase(Math.max(Number(config.maxPriceAge), Number(config.twapWindow)) + 1);
+    await setPrice(f.system.feeds.usdc, 1);
+    const status = await f.module.accountStatus(user!.address);
+    expect(status.status).to.equal(Status.OracleInvalid);
+    // The position's own view names what failed (the feed and Stale) instead of pricing at the absurd TWAP.
+    await expect(f.module.positionRisk(user!.address, ETH_MARKET))
+      .to.be.revertedWithCustomError(f.module, "MarketUnpriced")
+      .withArgs(ETH_MARKET, f.system.feeds.eth.address, PriceFault.Stale);
+    expect((await f.module.deleverageQuote(user!.address, ETH_MARKET)).notional).to.equal(0n);
+    const [entry] = await f.system.ballast.riskLens.statusBatch(await f.module.getAddress(), [user!.address]);
+    expect(entry!.ok).to.equal(true);
+    expect(entry!.status.status).to.equal(Status.OracleInvalid);
   });
 
   it("finding 4 (Medium): a stale collateral is valued at its last price with a haircut widened over its age, or at nothing without its own volatility", async () => {
