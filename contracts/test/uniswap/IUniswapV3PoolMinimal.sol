@@ -1,31 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IUniswapV3PoolView} from "../../interfaces/external/IUniswapV3PoolView.sol";
+
 /// @title IUniswapV3PoolMinimal
-/// @notice TEST HELPER. The few functions of a Uniswap V3 pool (v3-core 1.0.1, compiled with solc 0.7.6)
-/// that the replica's helper contracts call, declared here so that the project never compiles Uniswap's
-/// pre-0.8 sources. Signatures are identical to `IUniswapV3PoolState` and `IUniswapV3PoolActions`.
-interface IUniswapV3PoolMinimal {
-    /// @notice The first of the two tokens of the pool, sorted by address.
-    function token0() external view returns (address);
-
-    /// @notice The second of the two tokens of the pool, sorted by address.
-    function token1() external view returns (address);
-
-    /// @notice The pool's current price, tick and oracle state.
-    function slot0()
-        external
-        view
-        returns (
-            uint160 sqrtPriceX96,
-            int24 tick,
-            uint16 observationIndex,
-            uint16 observationCardinality,
-            uint16 observationCardinalityNext,
-            uint8 feeProtocol,
-            bool unlocked
-        );
-
+/// @notice TEST HELPER. The views Ballast reads (`IUniswapV3PoolView`) and the two actions of a Uniswap V3 pool
+/// (v3-core 1.0.1, compiled with solc 0.7.6) that the replica's helper contracts call, declared here so that the
+/// project never compiles Uniswap's pre-0.8 sources. Signatures are identical to `IUniswapV3PoolActions`.
+interface IUniswapV3PoolMinimal is IUniswapV3PoolView {
     /// @notice Adds `amount` liquidity to the position (recipient, tickLower, tickUpper); the pool calls
     /// `uniswapV3MintCallback` on the caller for the tokens owed.
     function mint(

@@ -12,6 +12,7 @@ import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.j
 import type { IVolatilityOracle } from "../../../typechain-types/contracts/VolatilityOracle.js";
 import { InputError } from "../errors.js";
 import { DEFAULT_TIERS, defaultCollateralConfig, defaultFeedConfig, defaultMarketConfig, wad } from "./params.js";
+import { WAD_MARKET_FIELDS } from "./paramsFile.js";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address (0x and 40 hex digits)");
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal string, e.g. "0.05"');
@@ -96,28 +97,8 @@ export interface DeploymentFile {
   feeds: { feed: string; config: IVolatilityOracle.FeedConfigStruct }[];
 }
 
-const WAD_KEYS = new Set([
-  "maintenanceMargin",
-  "z",
-  "kappa",
-  "kappaOI",
-  "sigmaTarget",
-  "maxDeviation",
-  "tauTrigger",
-  "tauTarget",
-  "oiCapLong",
-  "oiCapShort",
-  "maxSlippage",
-  "rho",
-  "depthRisePerHour",
-  "keeperFeeRate",
-  "keeperFeeMax",
-  "gap",
-  "baseHaircut",
-  "volZ",
-  "sigmaMin",
-  "sigmaMax",
-]);
+/** Fields held in WAD: the market's (one list, `paramsFile.ts`), a collateral's and a volatility feed's. */
+const WAD_KEYS = new Set<string>([...WAD_MARKET_FIELDS, "baseHaircut", "volZ", "sigmaMin", "sigmaMax"]);
 
 function toWad<T extends Record<string, unknown>>(fields: T): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, WAD_KEYS.has(k) ? wad(v as string) : v]));

@@ -7,7 +7,7 @@
  */
 import { writeFileAtomic } from "../files.js";
 import { escapeHtml, formatCount, formatDecimal, formatPercent, formatUsd, jsonForScript, scriptHash } from "../report/html.js";
-import { inlineScripts, REPORT_STYLE } from "../report/render.js";
+import { definitionList, inlineScripts, REPORT_STYLE, reportHead } from "../report/render.js";
 import type { CandidateResult } from "./sweep.js";
 import { AXES, type Candidate } from "./space.js";
 
@@ -100,27 +100,12 @@ export function renderCalibrationReport(data: CalibrationReport): string {
       : `Recommended: calm capacity ${formatUsd(c.capacity)}, bad debt on ${formatPercent(c.pBadDebt)} of ${formatCount(
           c.evaluated,
         )} paths, ${formatPercent(c.deleveragedShare)} of positions deleveraged on calm paths.`;
-  const csp = [
-    "default-src 'none'",
-    `script-src ${scriptHash(chart)} ${scriptHash(client)}`,
-    "style-src 'unsafe-inline'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
-  return `<!doctype html>
-<html lang="en" data-report-state="loading">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${escapeHtml(data.title)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${reportHead(data.title, [chart, client], STYLE)}
 <body>
 <header>
 <h1>${escapeHtml(data.title)}</h1>
 <p class="subtitle">${escapeHtml(chosenText)}</p>
-<dl class="facts">${facts.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("")}</dl>
+<dl class="facts">${definitionList(facts)}</dl>
 </header>
 <ul id="report-errors" hidden></ul>
 <section>

@@ -150,26 +150,7 @@ export function renderReport(data: ReportData): string {
     ["Seed", String(summary.seed)],
   ];
   const params = Object.entries(summary.params).map(([key, value]): [string, string] => [key, formatParam(value)]);
-  const definitionList = (entries: [string, string][]) =>
-    entries.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("");
-
-  const csp = [
-    "default-src 'none'",
-    `script-src ${scriptHash(chart)} ${scriptHash(client)}`,
-    "style-src 'unsafe-inline'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join("; ");
-
-  return `<!doctype html>
-<html lang="en" data-report-state="loading">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<title>${escapeHtml(data.title)}</title>
-<style>${REPORT_STYLE}</style>
-</head>
+  return `${reportHead(data.title, [chart, client], REPORT_STYLE)}
 <body>
 <header>
 <h1>${escapeHtml(data.title)}</h1>
@@ -203,6 +184,34 @@ ${params.length === 0 ? "" : `<section><h2>Parameters</h2><dl class="params">${d
 }
 
 /** Writes the report atomically (a reader never sees half a file). */
+/** A report's `<dl>` of facts, escaped. */
+export function definitionList(entries: readonly (readonly [string, string])[]): string {
+  return entries.map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join("");
+}
+
+/**
+ * The opening of an offline report page up to its `</head>`: a content security policy that runs exactly the
+ * inlined `scripts` (by hash) and nothing from anywhere else, the title and the style sheet.
+ */
+export function reportHead(title: string, scripts: readonly string[], style: string): string {
+  const csp = [
+    "default-src 'none'",
+    `script-src ${scripts.map((script) => scriptHash(script)).join(" ")}`,
+    "style-src 'unsafe-inline'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+  return `<!doctype html>
+<html lang="en" data-report-state="loading">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>`;
+}
+
 export async function writeReport(file: string, data: ReportData): Promise<void> {
   await writeFileAtomic(file, renderReport(data));
 }
