@@ -13,8 +13,10 @@
  * the module will once they are: the deployless status preview). Report (`reports/soak/keeper.json`):
  * breaches (episodes of consecutive over-cap blocks), deleveraged (ended by a `Deleveraged` of either
  * keeper), missed (over cap for more than `MISS_AFTER` blocks without a deleverage: must be 0), duplicate
- * sends (a second deleverage transaction of the measured keeper mined for one episode: must be 0), and the
- * worst reaction (blocks from the first over-cap block to the deleverage that ends the breach).
+ * sends (a second successful deleverage of the measured keeper for one episode, or one of its deleverages mined
+ * after its own success and reverting: must be 0), reverted attempts (a deleverage that reverted on-chain before
+ * the keeper's own success or with nobody's, changing nothing, then retried: reported), and the worst reaction
+ * (blocks from the first over-cap block to the deleverage that ends the breach).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 
@@ -244,6 +246,7 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
       let missed = 0;
       let duplicates = 0;
       let raceLosses = 0;
+      let revertedAttempts = 0;
       let worst = 0;
       const reactions: number[] = [];
       const missedList: { account: string; from: number; to: number }[] = [];
@@ -266,12 +269,18 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
               missedList.push({ account, from: start, to: episodeEnd - 1 });
             }
             const txs = minedByMeasured.filter((t) => t.account === account && t.block >= start! && t.block <= n);
-            const own = txs.filter((t) => t.status === 1).length;
+            const successes = txs.filter((t) => t.status === 1);
+            const own = successes.length;
             if (own > 1) duplicates += own - 1;
+            // The keeper's transactions are ordered by nonce: a reverted one sent after its own success in the
+            // episode was sent again for a breach already dealt with (a duplicate); one before it was an attempt
+            // that failed on-chain and changed nothing, retried (counted apart, not a duplicate).
+            const firstSuccess = Math.min(...successes.map((t) => t.nonce));
             for (const t of txs.filter((t) => t.status === 0)) {
               const otherWon = deleverages.some((d) => d.account === account && d.block === t.block && d.keeper !== measured.address);
               if (otherWon) raceLosses++;
-              else if (own > 0) duplicates++;
+              else if (own > 0 && t.nonce > firstSuccess) duplicates++;
+              else revertedAttempts++;
             }
             start = undefined;
           }
@@ -291,6 +300,7 @@ soakDescribe("keeper soak: thousands of blocks with random faults (npm run soak)
         missed,
         missedList,
         duplicateSends: duplicates,
+        revertedAttempts,
         raceLosses,
         reaction: {
           worstBlocks: worst,
