@@ -15,6 +15,7 @@ import { answer } from "../../../scripts/lib/chainlink/feeds.js";
 import { connectLocal, localDeploymentId } from "../../../scripts/lib/deployLocal.js";
 import { type Connection, deploySystem, type System } from "../../../scripts/lib/system.js";
 import { openAtFractionOfCap } from "../../helpers/scenarios.js";
+import { until as untilHolds } from "../../helpers/until.js";
 import { type Anvil, type AnvilOptions, startAnvil } from "./anvil.js";
 
 /** `describe` when the end-to-end tier runs (`npm run test:e2e`), else skipped with its reason in the title. */
@@ -186,12 +187,7 @@ export function runKeeper(
   };
 }
 
-/** Resolves once `predicate` holds (polled every 50 ms); rejects after `timeoutMs` naming `what`. */
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Polls until `predicate` holds (a node and a keeper process are slower than the in-process chain: 30 s). */
+export function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  return untilHolds(predicate, what, timeoutMs, 50);
 }

@@ -235,15 +235,7 @@ export async function keeperHarness(options: SystemOptions = {}) {
 
 export type Harness = Awaited<ReturnType<typeof keeperHarness>>;
 
-/** Resolves once `predicate` holds, polling every 20 ms; rejects after `timeoutMs` with `what`. */
-export async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await predicate()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from "../../helpers/until.js";
 
 /** Resolves with the first `event` of `keeper` whose payload satisfies `predicate`. */
 export function nextEvent<K extends "block" | "outcome">(

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { type WebSocket as ServerSocket, WebSocketServer } from "ws";
 
 import { WsTransport } from "../../../scripts/keeper/transport.js";
+import { until } from "../../helpers/until.js";
 
 interface Request {
   id: number;
@@ -47,14 +48,6 @@ async function node(subscribeAnswers: (connection: number, attempt: number) => "
   };
 }
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe("keeper WebSocket transport", () => {
   it("a head subscription the node refuses right after a reconnection (while it starts) is made again on that connection, and its heads arrive", async () => {
     // First connection: accepted at once. Second (after the drop): refused twice, then accepted.
@@ -64,12 +57,12 @@ describe("keeper WebSocket transport", () => {
     try {
       await transport.subscribe(["newHeads"], (data) => heads.push((data as { number: string }).number));
       n.notify(0, "0x00", 1);
-      await until(() => heads.length === 1, "the first head");
+      await until(() => heads.length === 1, "the first head", 10_000, 10);
 
       n.connections[0]!.terminate(); // the node restarts: the connection drops
-      await until(() => n.subscribes[1] === 3, "three subscription attempts on the new connection", 5_000);
+      await until(() => n.subscribes[1] === 3, "three subscription attempts on the new connection", 5_000, 10);
       n.notify(1, "0x12", 2);
-      await until(() => heads.length === 2, "the head after the reconnection");
+      await until(() => heads.length === 2, "the head after the reconnection", 10_000, 10);
       expect(heads).to.deep.equal(["0x1", "0x2"]);
       expect(n.connections).to.have.length(2);
       // One eth_subscribe on the first connection: the first open and the caller's subscribe do not both send one.
@@ -86,7 +79,7 @@ describe("keeper WebSocket transport", () => {
     try {
       await transport.subscribe(["newHeads"], () => undefined);
       n.connections[0]!.terminate();
-      await until(() => n.subscribes[1] === 10, "ten attempts on the new connection", 5_000);
+      await until(() => n.subscribes[1] === 10, "ten attempts on the new connection", 5_000, 10);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(n.subscribes[1]).to.equal(10);
     } finally {
