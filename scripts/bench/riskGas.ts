@@ -3,6 +3,7 @@ import { Wallet } from "ethers";
 import { wad } from "../lib/ballast/params.js";
 import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
 import type { GasMeter } from "../../typechain-types/index.js";
+import { type Breakdown, type Component, gasBreakdown } from "./gasBreakdown.js";
 import { type GreeksGas, measureGreeksGas } from "./greeksGas.js";
 
 /** Gas of the risk module's entry points (see `npm run bench:gas`). */
@@ -32,10 +33,25 @@ export interface RiskGas {
   greeks: GreeksGas;
 }
 
+/** One `validateIncrease` case against its read floor (`contracts/test/ReadFloor.sol`). */
+export interface FloorCase {
+  module: number;
+  floor: number;
+  /** module / floor. */
+  ratio: number;
+  /** Per component (`scripts/bench/gasBreakdown.ts`), the module's and the floor's. */
+  breakdown: { module: Breakdown; floor: Breakdown };
+}
+
+/** The read floor of each `validateIncrease` case (written by `npm run bench:gas`, not part of the snapshot). */
+export type ReadFloorReport = Record<keyof RiskGas["validateIncrease"], FloorCase>;
+
 const EXTRA_MARKETS = 4;
 
-/** Gas of a call measured by the GasMeter in a fresh transaction, after optional warm-up calls. */
-async function metered(meter: GasMeter, target: string, data: string, warm: { to: string; data: string }[] = []): Promise<number> {
+type Warm = { to: string; data: string }[];
+
+/** A call measured by the GasMeter in a fresh transaction, after optional warm-up calls: its gas and transaction. */
+async function meteredCall(meter: GasMeter, target: string, data: string, warm: Warm = []): Promise<{ gas: number; hash: string }> {
   const receipt = await (
     await meter.measure(
       target,
@@ -45,7 +61,12 @@ async function metered(meter: GasMeter, target: string, data: string, warm: { to
     )
   ).wait();
   const event = receipt!.logs.map((l) => meter.interface.parseLog(l)).find((e) => e?.name === "Measured");
-  return Number(event!.args.gasUsed);
+  return { gas: Number(event!.args.gasUsed), hash: receipt!.hash };
+}
+
+/** Gas of a call measured by the GasMeter in a fresh transaction, after optional warm-up calls. */
+async function metered(meter: GasMeter, target: string, data: string, warm: Warm = []): Promise<number> {
+  return (await meteredCall(meter, target, data, warm)).gas;
 }
 
 async function trader(system: System, usdc: number): Promise<Wallet> {
@@ -56,7 +77,57 @@ async function trader(system: System, usdc: number): Promise<Wallet> {
   return wallet;
 }
 
-export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
+/**
+ * Each `validateIncrease` case measured again with its read floor: `ReadFloor` registered with the module's feeds,
+ * both metered the same way (fresh transaction, the same warm-ups) and broken down per component.
+ */
+async function measureReadFloor(
+  system: System,
+  meter: GasMeter,
+  cases: Record<keyof RiskGas["validateIncrease"], { account: string; warm: Warm }>,
+): Promise<ReadFloorReport> {
+  const { ethers } = system.connection;
+  const { riskModule, engine, volatilityOracle } = system.ballast;
+  const floor = await ethers.deployContract("ReadFloor", [await engine.getAddress(), await volatilityOracle.getAddress()]);
+  const labels: Record<string, "engine" | "prices" | "volatility" | "twap"> = {
+    [(await engine.getAddress()).toLowerCase()]: "engine",
+    [(await volatilityOracle.getAddress()).toLowerCase()]: "volatility",
+    [(await system.pool.getAddress()).toLowerCase()]: "twap",
+  };
+  const markets = [ETH_MARKET, ...system.extraFeeds.keys()];
+  for (const market of markets) {
+    const feed = (await riskModule.marketConfig(market)).feed;
+    labels[feed.toLowerCase()] = "prices";
+    await (await floor.setMarket(market, feed)).wait();
+  }
+  for (const asset of [await system.environment.usdc.getAddress(), await system.environment.weth.getAddress()]) {
+    const config = await riskModule.collateralConfig(asset);
+    labels[config.feed.toLowerCase()] = "prices";
+    await (await floor.setCollateral(asset, config.feed, config.volZ !== 0n)).wait();
+  }
+  const module = await riskModule.getAddress();
+  const floorAddress = await floor.getAddress();
+  const out: Partial<ReadFloorReport> = {};
+  for (const [name, { account, warm }] of Object.entries(cases) as [keyof ReadFloorReport, { account: string; warm: Warm }][]) {
+    const m = await meteredCall(meter, module, riskModule.interface.encodeFunctionData("validateIncrease", [account, ETH_MARKET]), warm);
+    const f = await meteredCall(meter, floorAddress, floor.interface.encodeFunctionData("read", [account, ETH_MARKET]), warm);
+    out[name] = {
+      module: m.gas,
+      floor: f.gas,
+      ratio: Math.round((m.gas / f.gas) * 1000) / 1000,
+      breakdown: {
+        module: await gasBreakdown(ethers.provider, m.hash, module, labels, m.gas),
+        floor: await gasBreakdown(ethers.provider, f.hash, floorAddress, labels, f.gas),
+      },
+    };
+  }
+  return out as ReadFloorReport;
+}
+
+export async function measureRiskGas(
+  connection: Connection,
+  options: { floor?: boolean } = {},
+): Promise<RiskGas & { readFloor?: ReadFloorReport }> {
   const system = await deploySystem(connection, { extraMarkets: EXTRA_MARKETS });
   const { riskModule, engine, riskLens } = system.ballast;
   const { ethers } = connection;
@@ -84,6 +155,14 @@ export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
     onePositionInTrade: await metered(meter, module, validate(single.address), warmEngine(single.address)),
     fivePositionsInTrade: await metered(meter, module, validate(multi.address), warmEngine(multi.address)),
   };
+  const readFloor = options.floor
+    ? await measureReadFloor(system, meter, {
+        onePositionCold: { account: single.address, warm: [] },
+        fivePositionsCold: { account: multi.address, warm: [] },
+        onePositionInTrade: { account: single.address, warm: warmEngine(single.address) },
+        fivePositionsInTrade: { account: multi.address, warm: warmEngine(multi.address) },
+      })
+    : undefined;
 
   // A position over its cap after a volatility spike, deleveraged once; a second keeper then finds nothing.
   const victim = await trader(system, 1_000);
@@ -120,5 +199,5 @@ export async function measureRiskGas(connection: Connection): Promise<RiskGas> {
   const statusBatch100 = Number(await riskLens.statusBatch.estimateGas(module, accounts));
   const refreshDepth = Number((await (await riskModule.refreshDepth(ETH_MARKET)).wait())!.gasUsed);
   const greeks = await measureGreeksGas(system, meter, metered);
-  return { validateIncrease, deleverage, statusBatch100, refreshDepth, greeks };
+  return { validateIncrease, deleverage, statusBatch100, refreshDepth, greeks, ...(readFloor ? { readFloor } : {}) };
 }

@@ -13,11 +13,34 @@ import { flattenGas, GAS_SNAPSHOT, measureGas } from "../../scripts/bench/gasRep
 const TOLERANCE = 0.05;
 
 describe("gas snapshot (regressions above 5 % fail)", () => {
+  let report: Awaited<ReturnType<typeof measureGas>>;
+  before(async () => {
+    report = await measureGas(await network.create(), { floor: true });
+  });
+
   it("no entry point costs more than 5 % above test/gas-snapshot.json", async () => {
     const snapshot = flattenGas(JSON.parse(await readFile(GAS_SNAPSHOT, "utf8")) as object);
-    const current = flattenGas(await measureGas(await network.create()));
+    const { readFloor, ...cases } = report;
+    expect(readFloor, "the read floor is measured alongside").to.not.equal(undefined);
+    const current = flattenGas(cases);
     expect([...current.keys()].sort()).to.deep.equal([...snapshot.keys()].sort());
     const regressions = [...current].filter(([key, gas]) => gas > snapshot.get(key)! * (1 + TOLERANCE));
     expect(regressions.map(([key, gas]) => `${key}: ${gas} vs ${snapshot.get(key)}`)).to.deep.equal([]);
+  });
+
+  it("the read floor performs the module's external reads (engine, Chainlink, volatility: the same gas within 0.1 %) and nothing it could skip; the breakdowns add up", () => {
+    for (const [name, c] of Object.entries(report.readFloor!)) {
+      const { module, floor } = c.breakdown;
+      for (const part of ["engine", "prices", "volatility", "twap"] as const) {
+        expect(Math.abs(module[part] - floor[part]), `${name}: ${part} ${module[part]} vs ${floor[part]}`).to.be.at.most(
+          module[part] * 0.001,
+        );
+      }
+      expect(floor.events + floor.dispatch, `${name}: the floor emits and dispatches nothing`).to.equal(0);
+      expect(floor.configuration, `${name}: the floor reads fewer configuration words`).to.be.below(module.configuration);
+      expect(Object.values(module).reduce((a, b) => a + b, 0)).to.equal(c.module);
+      expect(Object.values(floor).reduce((a, b) => a + b, 0)).to.equal(c.floor);
+      expect(c.ratio).to.equal(Math.round((c.module / c.floor) * 1000) / 1000);
+    }
   });
 });
