@@ -59,6 +59,10 @@ export default defineConfig({
       },
     ],
     npmFilesToBuild: ["@chainlink/contracts/src/v0.6/EACAggregatorProxy.sol"],
+    // The Solidity tests compile apart from the contracts (they deploy the contracts from their artifacts): `npm test`
+    // builds both at once, two solcjs processes on two cores (scripts/lib/build.ts, buildContractsAndTests), and the
+    // commands and mocha tiers build the contracts alone.
+    splitTestsCompilation: true,
   },
   paths: {
     tests: { mocha: "test", solidity: "test" },

@@ -25,6 +25,21 @@ export function ensureBuilt(note?: (line: string) => void): Promise<void> {
   return built;
 }
 
+/**
+ * Compiles the contracts and the Solidity tests at once: with split test compilation (hardhat.config.ts) they are two
+ * builds, each one solcjs process (single-threaded), so on two cores this takes the longer of the two instead of
+ * their sum (measured on a clean clone: about 100 s instead of 145 s). Nothing here is final: a build that fails
+ * (a compile error, or Hardhat's fixed temporary cache file taken by the other build) is left to the build the
+ * caller runs next, which compiles what is missing and reports errors as usual.
+ */
+export async function buildContractsAndTests(): Promise<void> {
+  const { default: hre } = await import("hardhat");
+  const build = hre.tasks.getTask("build");
+  await withBuildLock(hre.config.paths.cache, async () => {
+    await Promise.allSettled([build.run({ noTests: true, quiet: true }), build.run({ noContracts: true, quiet: true })]);
+  });
+}
+
 /** How long a build may wait for another one before giving up (a cold compile takes about a minute). */
 const WAIT_MS = 15 * 60_000;
 /** A lock without an owner's pid this old was left by a process that died while taking it. */
