@@ -16,7 +16,9 @@ import {IRiskTypes} from "./IRiskTypes.sol";
 ///   change: each decides which price a deleverage acts on); a lower `maxDeviation`, `kappa`, `kappaOI`,
 ///   `oiCapLong`, `oiCapShort`, `maxWalkSteps`, `maxSlippage`, `depthRisePerHour`, `tauTrigger` or
 ///   `deleverageWindow`; a higher `horizon`, `maintenanceMargin`, `z`, `gap`, `tauTarget`, `rho`,
-///   `keeperFeeRate` or `keeperFeeMax`; `sigmaTarget` switched on or lowered.
+///   `keeperFeeRate` or `keeperFeeMax`; `sigmaTarget` switched on or lowered; in a market with Greeks sizing,
+///   any change of `z`, `horizon` or `gap` (they set the grid's move, and a narrower grid can lower the bound of a
+///   perpetual that hedges a book beyond the account's allowance).
 /// - `CollateralConfig`: another `feed` or `tier`; a lower `maxPriceAge`; a higher `baseHaircut`; `volZ`
 ///   switched on or off, or raised; with `volZ`, a longer `volHorizon`.
 /// - tiers: a lower `maxLeverage`.

@@ -18,7 +18,8 @@ library GovernanceLogic {
     /// `kappa`, `kappaOI`, `maxDeviation`, `tauTrigger`, OI cap, `maxWalkSteps`, `maxSlippage`,
     /// `deleverageWindow` or `depthRisePerHour`; a higher
     /// `horizon`, `maintenanceMargin`, `z`, `tauTarget`, `rho`, `keeperFeeRate`, `keeperFeeMax` or `gap`; a
-    /// volatility target switched on or lowered.
+    /// volatility target switched on or lowered; in a market with Greeks sizing, any change of `z`, `horizon` or
+    /// `gap` (the grid's stressed move: see `_gridMoves`).
     function marketTightens(
         RiskState storage s,
         uint256 market,
@@ -28,7 +29,8 @@ library GovernanceLogic {
         return
             _marketSourcesChange(current, next) ||
             _marketCapsShrink(current, next) ||
-            _marketDeleverageTightens(current, next);
+            _marketDeleverageTightens(current, next) ||
+            (s.greeks[market].enabled && _gridMoves(current, next));
     }
 
     /// @notice Whether a collateral configuration `next` tightens `current`. Tightening: another feed or tier,
@@ -56,6 +58,18 @@ library GovernanceLogic {
         IRiskTypes.GreeksConfig memory current = s.greeks[market];
         if (!next.enabled) return false;
         return !current.enabled || next.volShock > current.volShock || next.buffer > current.buffer;
+    }
+
+    /// @dev Whether the stressed move of the options grid changes (z, horizon or the gap floor), in either direction.
+    /// In a market with Greeks sizing a narrower grid is not a loosening: the bound of a perpetual that hedges a book
+    /// whose grid loss exceeds the account's allowance is where the hedge stops reducing that loss, about
+    /// `2 |delta| X / (m + X)` units for a grid move `X`, which falls with `X` (the invariant suite found a lower `z`
+    /// applied at once lowering a hedger's cap; `GreeksProperties.t.sol` shows it on the math).
+    function _gridMoves(
+        IRiskTypes.MarketConfig memory a,
+        IRiskTypes.MarketConfig calldata b
+    ) private pure returns (bool) {
+        return b.z != a.z || b.horizon != a.horizon || b.gap != a.gap;
     }
 
     function _marketSourcesChange(

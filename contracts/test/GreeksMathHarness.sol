@@ -40,6 +40,18 @@ contract GreeksMathHarness {
         return GreeksMath.maxTradeDown(book, perUnit, spot, xMax, volShock, allowed);
     }
 
+    function maxTradeDownWithCost(
+        IOptionsEngine.Greeks memory book,
+        IOptionsEngine.Greeks memory perUnit,
+        uint256 unitCost,
+        uint256 spot,
+        uint256 xMax,
+        uint256 volShock,
+        int256 allowed
+    ) external pure returns (uint256) {
+        return GreeksMath.maxTradeDown(book, perUnit, unitCost, spot, xMax, volShock, allowed);
+    }
+
     function rebalanceBandDown(int256 gamma, uint256 spot, uint256 stressedMove) external pure returns (uint256) {
         return GreeksMath.rebalanceBandDown(gamma, spot, stressedMove);
     }

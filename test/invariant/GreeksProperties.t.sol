@@ -172,6 +172,22 @@ contract GreeksPropertiesTest is Test {
         assertLe(_max(b, unit, higher), _max(b, unit, g), "bound grew with the vol shock");
     }
 
+    /// Beyond the allowance the monotonicity above fails: a short-put book (delta +45, gamma -0.077 per USD at
+    /// 3,000) whose grid loss exceeds what the account can bear admits a short perpetual (maintenance 5 %: 150 USD
+    /// per unit) up to where the hedge stops reducing that loss, `2 delta X / (m + X)` units: 60 at a grid move of
+    /// 10 %, 45 at 5 %. A narrower grid (a lower z, horizon or gap) lowers that bound, so in a market with Greeks
+    /// sizing their changes wait GOVERNANCE_DELAY whichever way they go (GovernanceLogic._gridMoves; found by the
+    /// account-rule invariant suite).
+    function test_beyondTheAllowanceANarrowerGridLowersAHedgesBound() external view {
+        IOptionsEngine.Greeks memory book = IOptionsEngine.Greeks({delta: 45e18, gamma: -0.077e18, vega: 0});
+        IOptionsEngine.Greeks memory shortPerp = IOptionsEngine.Greeks({delta: -int256(WAD), gamma: 0, vega: 0});
+        uint256 wide = harness.maxTradeDownWithCost(book, shortPerp, 150e18, 3_000e18, 0.1e18, 0.5e18, 1_000e18);
+        uint256 narrow = harness.maxTradeDownWithCost(book, shortPerp, 150e18, 3_000e18, 0.05e18, 0.5e18, 1_000e18);
+        assertApproxRel(wide, 60e18, 1e15, "the hedge's bound at a 10 % grid");
+        assertApproxRel(narrow, 45e18, 1e15, "the hedge's bound at a 5 % grid");
+        assertLt(narrow, wide, "a narrower grid lowered the hedge's bound");
+    }
+
     /// A delta-neutral, short-gamma book gets a smaller bound than the long-gamma book of the same delta.
     function testFuzz_shortGammaGetsASmallerBoundThanLongGamma(uint256 seed, uint256 slack) external view {
         Grid memory g = _grid(seed);

@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import { defaultCollateralConfig, defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
 import { answer, deployFeed } from "../../../scripts/lib/chainlink/feeds.js";
+import { enableGreeks } from "../../../scripts/lib/options/setup.js";
 import { ETH_MARKET } from "../../../scripts/lib/system.js";
 import type { IRiskTypes } from "../../../typechain-types/contracts/RiskModule.js";
 import { openAtFractionOfCap } from "../../helpers/scenarios.js";
@@ -301,6 +302,38 @@ describe("RiskModule governance", () => {
     await expect(module.executeTier(0, wad(2))).to.emit(module, "TierConfigured");
     expect(await module.tierLeverage(0)).to.equal(wad(2));
     expect((await module.collateralConfig(usdc)).baseHaircut).to.equal(wad(0.5));
+  });
+
+  it("invariant-suite finding: in a market with Greeks sizing a lower z, horizon or gap waits GOVERNANCE_DELAY (a narrower grid can lower a hedge's bound); without Greeks sizing a lower z applies at once", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    await networkHelpers.time.increase(3_601);
+    const current = await module.marketConfig(ETH_MARKET);
+    const base = Object.fromEntries(
+      Object.keys(await marketBase()).map((k) => [k, current[k as keyof typeof current]]),
+    ) as unknown as IRiskTypes.MarketConfigStruct;
+    const lowerZ = { ...base, z: BigInt(base.z) - wad(0.5) };
+    await expect(module.configureMarket(ETH_MARKET, lowerZ)).to.emit(module, "MarketConfigured");
+    await enableGreeks(system);
+    const withGap = { ...lowerZ, gap: wad(0.02) }; // a higher gap: a tightening anywhere
+    await networkHelpers.time.increase(3_601);
+    await expect(module.configureMarket(ETH_MARKET, withGap)).to.emit(module, "MarketConfigProposed");
+    await networkHelpers.time.increase(86_400);
+    await module.executeMarketConfig(ETH_MARKET, withGap);
+    await system.advance(1);
+    for (const narrower of [
+      { ...withGap, z: BigInt(withGap.z) - wad(0.5) },
+      { ...withGap, horizon: BigInt(withGap.horizon) / 2n },
+      { ...withGap, gap: wad(0.01) },
+    ]) {
+      await networkHelpers.time.increase(3_601);
+      await expect(module.configureMarket(ETH_MARKET, narrower)).to.emit(module, "MarketConfigProposed");
+      const now = await module.marketConfig(ETH_MARKET);
+      expect([now.z, now.horizon, now.gap]).to.deep.equal([BigInt(withGap.z), BigInt(withGap.horizon), BigInt(withGap.gap)]);
+    }
+    // Fields outside the grid keep their direction: a higher kappa still applies at once.
+    await networkHelpers.time.increase(3_601);
+    await expect(module.configureMarket(ETH_MARKET, { ...withGap, kappa: BigInt(withGap.kappa) * 2n })).to.emit(module, "MarketConfigured");
   });
 
   it("finding 7 (Info): configureMarket rejects a market whose feed the volatility oracle does not know, with FeedNotConfigured naming it", async () => {
