@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { wad } from "../lib/ballast/params.js";
 import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
 import type { GasMeter } from "../../typechain-types/index.js";
-import { type Breakdown, type Component, gasBreakdown } from "./gasBreakdown.js";
+import { type Breakdown, type ExternalComponent, gasBreakdown } from "./gasBreakdown.js";
 import { type GreeksGas, measureGreeksGas } from "./greeksGas.js";
 
 /** Gas of the risk module's entry points (see `npm run bench:gas`). */
@@ -77,19 +77,26 @@ async function trader(system: System, usdc: number): Promise<Wallet> {
   return wallet;
 }
 
+/** A `validateIncrease` case: whose account, the warm-ups before it, and its metered call. */
+interface IncreaseCase {
+  account: string;
+  warm: Warm;
+  measured: { gas: number; hash: string };
+}
+
 /**
- * Each `validateIncrease` case measured again with its read floor: `ReadFloor` registered with the module's feeds,
- * both metered the same way (fresh transaction, the same warm-ups) and broken down per component.
+ * Each `validateIncrease` case against its read floor: `ReadFloor` registered with the module's feeds, metered the
+ * same way as the case (fresh transaction, the same warm-ups), and both calls broken down per component.
  */
 async function measureReadFloor(
   system: System,
   meter: GasMeter,
-  cases: Record<keyof RiskGas["validateIncrease"], { account: string; warm: Warm }>,
+  cases: Record<keyof RiskGas["validateIncrease"], IncreaseCase>,
 ): Promise<ReadFloorReport> {
   const { ethers } = system.connection;
   const { riskModule, engine, volatilityOracle } = system.ballast;
   const floor = await ethers.deployContract("ReadFloor", [await engine.getAddress(), await volatilityOracle.getAddress()]);
-  const labels: Record<string, "engine" | "prices" | "volatility" | "twap"> = {
+  const labels: Record<string, ExternalComponent> = {
     [(await engine.getAddress()).toLowerCase()]: "engine",
     [(await volatilityOracle.getAddress()).toLowerCase()]: "volatility",
     [(await system.pool.getAddress()).toLowerCase()]: "twap",
@@ -108,8 +115,7 @@ async function measureReadFloor(
   const module = await riskModule.getAddress();
   const floorAddress = await floor.getAddress();
   const out: Partial<ReadFloorReport> = {};
-  for (const [name, { account, warm }] of Object.entries(cases) as [keyof ReadFloorReport, { account: string; warm: Warm }][]) {
-    const m = await meteredCall(meter, module, riskModule.interface.encodeFunctionData("validateIncrease", [account, ETH_MARKET]), warm);
+  for (const [name, { account, warm, measured: m }] of Object.entries(cases) as [keyof ReadFloorReport, IncreaseCase][]) {
     const f = await meteredCall(meter, floorAddress, floor.interface.encodeFunctionData("read", [account, ETH_MARKET]), warm);
     out[name] = {
       module: m.gas,
@@ -149,20 +155,25 @@ export async function measureRiskGas(
     { to: system.feeds.eth.address, data: feed.interface.encodeFunctionData("latestRoundData") },
   ];
 
-  const validateIncrease = {
-    onePositionCold: await metered(meter, module, validate(single.address)),
-    fivePositionsCold: await metered(meter, module, validate(multi.address)),
-    onePositionInTrade: await metered(meter, module, validate(single.address), warmEngine(single.address)),
-    fivePositionsInTrade: await metered(meter, module, validate(multi.address), warmEngine(multi.address)),
+  const increase = async (account: string, warm: Warm): Promise<IncreaseCase> => ({
+    account,
+    warm,
+    measured: await meteredCall(meter, module, validate(account), warm),
+  });
+  const cases = {
+    onePositionCold: await increase(single.address, []),
+    fivePositionsCold: await increase(multi.address, []),
+    onePositionInTrade: await increase(single.address, warmEngine(single.address)),
+    fivePositionsInTrade: await increase(multi.address, warmEngine(multi.address)),
   };
-  const readFloor = options.floor
-    ? await measureReadFloor(system, meter, {
-        onePositionCold: { account: single.address, warm: [] },
-        fivePositionsCold: { account: multi.address, warm: [] },
-        onePositionInTrade: { account: single.address, warm: warmEngine(single.address) },
-        fivePositionsInTrade: { account: multi.address, warm: warmEngine(multi.address) },
-      })
-    : undefined;
+  const validateIncrease = {
+    onePositionCold: cases.onePositionCold.measured.gas,
+    fivePositionsCold: cases.fivePositionsCold.measured.gas,
+    onePositionInTrade: cases.onePositionInTrade.measured.gas,
+    fivePositionsInTrade: cases.fivePositionsInTrade.measured.gas,
+  };
+  // The floor is measured after the cases, from the same transactions (no second metering of the module).
+  const readFloor = options.floor ? await measureReadFloor(system, meter, cases) : undefined;
 
   // A position over its cap after a volatility spike, deleveraged once; a second keeper then finds nothing.
   const victim = await trader(system, 1_000);
