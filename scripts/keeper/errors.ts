@@ -73,11 +73,15 @@ export class RpcTimeoutError extends RetryableError {
   }
 }
 
-/** A short, single-line description of any thrown value (ethers errors carry their short message). */
+/**
+ * A short, single-line description of any thrown value (ethers errors carry their short message). When ethers
+ * wraps a node's JSON-RPC error (an `eth_call` refused by the node becomes "missing revert data"), the node's
+ * own message is added: it is what says why.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const short = (error as { shortMessage?: unknown }).shortMessage;
-    return typeof short === "string" && short.length > 0 ? short : error.message.split("\n")[0]!;
-  }
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const short = (error as { shortMessage?: unknown }).shortMessage;
+  const text = typeof short === "string" && short.length > 0 ? short : error.message.split("\n")[0]!;
+  const node = (error as { info?: { error?: { message?: unknown } } }).info?.error?.message;
+  return typeof node === "string" && node.length > 0 && !text.includes(node) ? `${text} (node: ${node.split("\n")[0]!})` : text;
 }

@@ -60,6 +60,23 @@ export class HeadSource {
     }
   }
 
+  /**
+   * After a failed tick at `failedHead`: returns at once when the chain has already moved past it (blocks
+   * came while the tick was failing, e.g. while the node restarted), else waits for the next head's
+   * notification (under a subscription) or the poll interval, whichever comes first. Never rejects; returns
+   * when `signal` aborts. The failed tick is so retried on the next head, as the keeper's log says, not a whole
+   * poll interval later (a minute, with a WebSocket endpoint), and never in a tight loop on the same head.
+   */
+  async afterFailure(failedHead: number, signal: AbortSignal): Promise<void> {
+    try {
+      const head = await this.rpc.call("eth_blockNumber", () => this.provider.getBlockNumber(), 1);
+      if (head > failedHead) return;
+    } catch {
+      /* the node is not answering: wait as below */
+    }
+    await this.waitForWake(signal).catch(() => undefined);
+  }
+
   private async waitForWake(signal: AbortSignal): Promise<void> {
     // The poll timer is cancelled when a new head wakes the wait first, so that a long poll interval under a
     // subscription leaves no timer behind (it kept a stopped keeper's process, or a test run, alive).

@@ -32,8 +32,7 @@ import { type HealthReport, KeeperMetrics, type MetricsServer, startMetricsServe
 import { OptIns } from "./optIns.js";
 import { OraclePoker } from "./poker.js";
 import { Prefilter } from "./prefilter.js";
-import { sleep } from "./retry.js";
-import { Rpc } from "./rpc.js";
+import { classifyRpcError, Rpc, rootCause } from "./rpc.js";
 import { Scanner } from "./scanner.js";
 import { inShard } from "./shard.js";
 import { blockContext, type KeeperTask } from "./tasks.js";
@@ -407,14 +406,18 @@ async function start(config: KeeperConfig, deps: KeeperDeps, ctx: Context): Prom
       return;
     }
     while (!stopLoop.signal.aborted) {
+      let head = processed;
       try {
-        const head = await heads.next(processed, stopLoop.signal);
+        head = await heads.next(processed, stopLoop.signal);
         await tick(head);
       } catch (error) {
         if (stopLoop.signal.aborted || error instanceof AbortedError) break;
-        logger.error({ err: error }, "tick failed; retrying on the next head");
+        // A node that did not answer (down, restarting, a block it no longer serves) is a warning: the block's
+        // work is retried on the next head. Anything else is an error an operator must look at.
+        const transient = classifyRpcError(rootCause(error)) === "transient";
+        logger[transient ? "warn" : "error"]({ err: error }, "tick failed; retrying on the next head");
         events.emit("tickError", { error });
-        await sleep(config.pollIntervalMs, stopLoop.signal).catch(() => undefined);
+        await heads.afterFailure(head, stopLoop.signal);
       }
     }
   };

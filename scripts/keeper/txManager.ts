@@ -194,6 +194,8 @@ export class TxManager {
   private readonly confirming = new Set<string>();
   /** Jobs whose first transaction was broadcast (cleared by the pipeline that reads it). */
   private readonly broadcast = new Set<string>();
+  /** The nonce each job in flight was last sent at. */
+  private readonly sentNonces = new Map<string, number>();
   /** Batches still simulating or sending. */
   private readonly pipelines = new Set<Promise<void>>();
   private readonly slots: Semaphore;
@@ -290,8 +292,13 @@ export class TxManager {
   private async pipeline(accepted: { job: TxJob; resolve: (o: TxOutcome) => void }[], simulationConcurrency: number): Promise<void> {
     const finish = (job: TxJob, resolve: (o: TxOutcome) => void, outcome: TxOutcome) => {
       this.inFlight.delete(job.key);
+      this.sentNonces.delete(job.key);
       resolve(outcome);
     };
+    const batchKeys = new Set(accepted.map(({ job }) => job.key));
+    let latest: Promise<number> | undefined;
+    const minedCount = () =>
+      (latest ??= this.rpc.call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, "latest")));
     // 1. Simulate everything (bounded), keeping the order.
     const simSlots = new Semaphore(Math.max(1, simulationConcurrency));
     const simulations = accepted.map(({ job }) => simSlots.run(() => this.prepare(job)));
@@ -304,6 +311,16 @@ export class TxManager {
         notSent.add(job.key);
         this.logger.info({ ...job.context, prerequisite: missing }, "not sent: a transaction it depends on was not sent");
         finish(job, resolve, { status: "retry-later", reason: `prerequisite ${missing} not sent` });
+        continue;
+      }
+      const stale = await this.earlierPrerequisite(job, batchKeys, minedCount);
+      if (stale !== undefined) {
+        notSent.add(job.key);
+        this.logger.info(
+          { ...job.context, prerequisite: stale },
+          "not sent: the transaction it depends on is one of an earlier block, mined or not ordered before it",
+        );
+        finish(job, resolve, { status: "retry-later", reason: `prerequisite ${stale} of an earlier block` });
         continue;
       }
       let prepared: Prepared;
@@ -340,6 +357,28 @@ export class TxManager {
   }
 
   private readonly firstBroadcast = new Map<string, Promise<void>>();
+
+  /**
+   * A prerequisite of `job` that is not in its batch (it was skipped there: the same job of an earlier block is
+   * in flight) and cannot stand for it: one sent at a nonce the node has already mined (it ran before this
+   * block's state, e.g. a poke of an older round whose confirmation the keeper has not seen yet, after a node
+   * restart), one not sent yet (nothing orders it before `job`), or one no longer in flight. Only a transaction
+   * still pending at a lower nonce runs before `job` with the state `job` was simulated on.
+   */
+  private async earlierPrerequisite(
+    job: TxJob,
+    batchKeys: ReadonlySet<string>,
+    minedCount: () => Promise<number>,
+  ): Promise<string | undefined> {
+    for (const key of job.after ?? []) {
+      if (batchKeys.has(key)) continue;
+      const nonce = this.sentNonces.get(key);
+      if (nonce === undefined || this.confirming.has(key)) return key;
+      const mined = await minedCount().catch(() => Number.POSITIVE_INFINITY);
+      if (mined > nonce) return key;
+    }
+    return undefined;
+  }
 
   /** Simulates a job; returns the gas limit to use, or the outcome when nothing is to be sent. */
   private async prepare(job: TxJob): Promise<Prepared> {
@@ -529,7 +568,10 @@ export class TxManager {
           }
           return { kind: "fatal" as const, reason: "rejected", error: result.error };
         });
-        if (sent.kind === "sent") this.broadcast.add(job.key);
+        if (sent.kind === "sent") {
+          this.broadcast.add(job.key);
+          this.sentNonces.set(job.key, sent.nonce);
+        }
         markFirst();
         if (sent.kind === "retry") {
           this.logger.warn(

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 /**
  * The end-to-end tests' world: anvil (a real, separate node) with the demo system deployed through the
  * project's own `deploySystem` (the same code as `npm run deploy:local`), and the keeper run as an operator
@@ -139,7 +140,11 @@ export interface KeeperProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the keeper as an operator would (`command`: its node arguments, default `bin/keeper.mjs`). */
+/**
+ * Runs the keeper as an operator would (`command`: its node arguments, default `bin/keeper.mjs`). With
+ * `E2E_KEEPER_LOG=<file>` its whole output is written there when it is stopped or a wait for it times out (a
+ * failure message shows only the last 4,000 characters).
+ */
 export function runKeeper(
   args: string[],
   env: Record<string, string>,
@@ -178,9 +183,11 @@ export function runKeeper(
     signal: () => signal,
     waitFor: (msg, count = 1, timeoutMs = 30_000) =>
       until(() => logs(msg).length >= count, `${count} x "${msg}"`, timeoutMs).catch((error: Error) => {
+        if (process.env.E2E_KEEPER_LOG) writeFileSync(process.env.E2E_KEEPER_LOG, text);
         throw new Error(`${error.message}; the keeper's last output:\n${text.slice(-4_000)}`);
       }),
     stop: async (signal = "SIGTERM") => {
+      if (process.env.E2E_KEEPER_LOG) writeFileSync(process.env.E2E_KEEPER_LOG, text);
       if (child.exitCode === null) child.kill(signal);
       return exit;
     },

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { parseUnits, toBigInt, Wallet } from "ethers";
 
 import { Status } from "../../../scripts/keeper/abi.js";
+import { answer } from "../../../scripts/lib/chainlink/feeds.js";
 import { ETH_MARKET, type Harness, keeperHarness, outcomes, until } from "./harness.js";
 
 const h = await keeperHarness();
@@ -104,6 +105,53 @@ describe("keeper under faults (each injected on purpose; nothing lost, nothing s
     const rpcErrors = (await keeper.metrics.rpcErrors.get()).values.reduce((sum, v) => sum + v.value, 0);
     expect(rpcErrors).to.be.greaterThan(5);
     expect((await system.ballast.riskModule.accountStatus(calm.address)).status).to.equal(BigInt(Status.Healthy));
+  });
+
+  it("a poke of an earlier block, mined but not yet seen confirmed (its receipts fail), does not stand for a new round's poke: the deleverage waits for a poke of its own, and nothing reverts", async () => {
+    const system = await h.load();
+    const risky = await h.openAccount(system, 0.8);
+    const { keeper, address, lines } = await h.start(system);
+    const from = await h.ethers.provider.getBlockNumber();
+    await until(() => keeper.lastBlock() >= from, "the keeper to catch up");
+    h.proxy.add({ method: "eth_getTransactionReceipt", action: "error" });
+    // A calm round: the keeper pokes it; the poke is mined, and the keeper cannot read its receipt.
+    const latest = await h.networkHelpers.time.latest();
+    await system.feeds.eth.aggregator.transmitBatch([answer(3_000)], [latest + 60]);
+    await h.networkHelpers.time.setNextBlockTimestamp(latest + 61);
+    await h.networkHelpers.mine();
+    await until(async () => (await h.minedFrom(address, from)).length === 1, "the calm round's poke mined");
+    expect(keeper.health().body.inFlight, "the mined poke is still in flight for the keeper").to.equal(1);
+
+    // A new round puts the account over cap: its poke is the one in flight (same feed), already mined.
+    const spike = await h.volatilitySpike(system);
+    for (let i = 0; i < 3; i++) {
+      const head = await h.ethers.provider.getBlockNumber();
+      await until(() => keeper.lastBlock() >= head, `the keeper to process block ${head}`);
+      await h.networkHelpers.mine();
+    }
+    expect(lines.join("")).to.contain("of an earlier block, mined or not ordered before it");
+    expect(await h.deleveraged(system, spike)).to.have.length(0);
+
+    // Receipts readable again: the first poke is confirmed, then a poke of the new round and the deleverage.
+    h.proxy.clear();
+    await until(
+      async () => {
+        await h.networkHelpers.mine();
+        return (await h.deleveraged(system, spike)).length === 1;
+      },
+      "the deleverage once the keeper pokes the new round",
+      30_000,
+    );
+    const mined = await h.minedFrom(address, from);
+    expect(
+      mined.filter((t) => t.status !== 1).map((t) => t.hash),
+      "no transaction of the keeper reverted",
+    ).to.deep.equal([]);
+    expect(mined.filter((t) => t.call?.name === "deleverage").map((t) => t.call?.account)).to.deep.equal([risky.address]);
+    expect(
+      mined.filter((t) => t.call === undefined),
+      "two pokes: the calm round's and the new round's",
+    ).to.have.length(2);
   });
 
   it("a deleverage that reverts on-chain (the user reduced first) is reported as failed and not sent again", async () => {

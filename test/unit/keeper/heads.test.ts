@@ -72,4 +72,37 @@ describe("keeper head source", () => {
     }
     expect(error).to.be.instanceOf(AbortedError);
   });
+
+  it("after a failed tick, returns at once when the chain has moved past the failed head (blocks came while it failed)", async () => {
+    const c = chain();
+    const heads = new HeadSource(c.provider, rpc, 60_000, silentLogger());
+    await heads.subscribe();
+    c.mine(false);
+    const started = Date.now();
+    await heads.afterFailure(10, new AbortController().signal);
+    expect(Date.now() - started).to.be.below(5_000);
+    await heads.close();
+  });
+
+  it("after a failed tick on the current head, waits for the next head's notification, not the poll interval", async () => {
+    const c = chain();
+    const heads = new HeadSource(c.provider, rpc, 60_000, silentLogger());
+    await heads.subscribe();
+    let returned = false;
+    const waiting = heads.afterFailure(10, new AbortController().signal).then(() => (returned = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(returned, "no new head yet: still waiting").to.equal(false);
+    c.mine(true);
+    await waiting;
+    expect(c.polls()).to.equal(1);
+    await heads.close();
+  });
+
+  it("after a failed tick with no subscription and no new head, waits one poll interval (an idle chain still retries)", async () => {
+    const c = chain();
+    const heads = new HeadSource(c.provider, rpc, 150, silentLogger());
+    const started = Date.now();
+    await heads.afterFailure(10, new AbortController().signal);
+    expect(Date.now() - started).to.be.at.least(140);
+  });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { makeError } from "ethers";
 
-import { AbortedError, FatalError, RetryExhaustedError, RpcTimeoutError } from "../../../scripts/keeper/errors.js";
+import { AbortedError, describeError, FatalError, RetryExhaustedError, RpcTimeoutError } from "../../../scripts/keeper/errors.js";
 import { classifyRpcError, isRangeTooLarge, revertData, Rpc, withTimeout } from "../../../scripts/keeper/rpc.js";
 import { bumpFee, marketFees, replacementFees } from "../../../scripts/keeper/txManager.js";
 
@@ -42,6 +42,20 @@ describe("keeper RPC errors", () => {
     expect(classifyRpcError(makeError("nonce", "NONCE_EXPIRED", { transaction: {} }))).to.equal("fatal");
     expect(classifyRpcError(makeError("funds", "INSUFFICIENT_FUNDS", { transaction: {} }))).to.equal("fatal");
     expect(classifyRpcError(new FatalError("no"))).to.equal("fatal");
+  });
+
+  it("a node's refusal of an eth_call (ethers says only \"missing revert data\") is described with the node's own message", () => {
+    const refused = makeError("missing revert data", "CALL_EXCEPTION", {
+      action: "call",
+      data: null,
+      reason: null,
+      transaction: { to: null, data: "0x" },
+      invocation: null,
+      revert: null,
+    });
+    refused.info = { error: { code: -32000, message: "BlockOutOfRangeError: block height is 98 but requested was 85" } };
+    expect(describeError(refused)).to.equal("missing revert data (node: BlockOutOfRangeError: block height is 98 but requested was 85)");
+    expect(describeError(new Error("plain\nsecond line"))).to.equal("plain");
   });
 
   it("recognizes the range-too-large answers of common nodes, and nothing else", () => {
