@@ -224,6 +224,7 @@ export class Deleverager implements KeeperTask {
         decode: decodeDeleveragePreview,
       },
       after: [...block.prerequisites],
+      evaluatedAt: block.number,
       gate: profitGate(this.options.unprofitable, usdPerNative),
       onRevert: (revert) => {
         switch (revert?.name) {

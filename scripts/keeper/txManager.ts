@@ -86,6 +86,8 @@ export interface TxJob {
   preview?: { data: string; decode: (revertData: string) => PreviewVerdict | undefined };
   /** Keys of earlier jobs of the same batch that must be sent before this one (else it is not sent). */
   after?: readonly string[];
+  /** The block whose state decided the job (and its `after` jobs); "latest" when not given. */
+  evaluatedAt?: number;
   /** Decides after a successful simulation: an outcome skips the job (e.g. `unprofitable`). */
   gate?: (estimate: Estimate) => TxOutcome | undefined;
 }
@@ -194,7 +196,7 @@ export class TxManager {
   private readonly confirming = new Set<string>();
   /** Jobs whose first transaction was broadcast (cleared by the pipeline that reads it). */
   private readonly broadcast = new Set<string>();
-  /** The nonce each job in flight was last sent at. */
+  /** The nonce each job key was last sent at (kept after the job ends: one entry per account and feed). */
   private readonly sentNonces = new Map<string, number>();
   /** Batches still simulating or sending. */
   private readonly pipelines = new Set<Promise<void>>();
@@ -292,13 +294,18 @@ export class TxManager {
   private async pipeline(accepted: { job: TxJob; resolve: (o: TxOutcome) => void }[], simulationConcurrency: number): Promise<void> {
     const finish = (job: TxJob, resolve: (o: TxOutcome) => void, outcome: TxOutcome) => {
       this.inFlight.delete(job.key);
-      this.sentNonces.delete(job.key);
       resolve(outcome);
     };
     const batchKeys = new Set(accepted.map(({ job }) => job.key));
-    let latest: Promise<number> | undefined;
-    const minedCount = () =>
-      (latest ??= this.rpc.call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, "latest")));
+    const counts = new Map<number | "latest", Promise<number>>();
+    const minedCount = (blockTag: number | "latest") => {
+      let count = counts.get(blockTag);
+      if (count === undefined) {
+        count = this.rpc.call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, blockTag));
+        counts.set(blockTag, count);
+      }
+      return count;
+    };
     // 1. Simulate everything (bounded), keeping the order.
     const simSlots = new Semaphore(Math.max(1, simulationConcurrency));
     const simulations = accepted.map(({ job }) => simSlots.run(() => this.prepare(job)));
@@ -317,10 +324,10 @@ export class TxManager {
       if (stale !== undefined) {
         notSent.add(job.key);
         this.logger.info(
-          { ...job.context, prerequisite: stale },
-          "not sent: the transaction it depends on is one of an earlier block, mined or not ordered before it",
+          { ...job.context, prerequisite: stale.key, evaluatedAt: job.evaluatedAt },
+          `not sent: the transaction it depends on is one of an earlier block, ${stale.why}`,
         );
-        finish(job, resolve, { status: "retry-later", reason: `prerequisite ${stale} of an earlier block` });
+        finish(job, resolve, { status: "retry-later", reason: `prerequisite ${stale.key} of an earlier block, ${stale.why}` });
         continue;
       }
       let prepared: Prepared;
@@ -360,22 +367,23 @@ export class TxManager {
 
   /**
    * A prerequisite of `job` that is not in its batch (it was skipped there: the same job of an earlier block is
-   * in flight) and cannot stand for it: one sent at a nonce the node has already mined (it ran before this
-   * block's state, e.g. a poke of an older round whose confirmation the keeper has not seen yet, after a node
-   * restart), one not sent yet (nothing orders it before `job`), or one no longer in flight. Only a transaction
-   * still pending at a lower nonce runs before `job` with the state `job` was simulated on.
+   * in flight) and cannot stand for it: one mined at or before the block `job` was decided on (its effect is
+   * in that block's state, which still needed it: e.g. a poke of an older round whose confirmation the keeper
+   * has not seen yet, after a node restart), or one not sent yet (nothing orders it before `job`). One mined
+   * after that block, or still pending at a lower nonce, runs after the state `job` was decided on and before
+   * `job` (nonce order), as a prerequisite of its own batch would.
    */
   private async earlierPrerequisite(
     job: TxJob,
     batchKeys: ReadonlySet<string>,
-    minedCount: () => Promise<number>,
-  ): Promise<string | undefined> {
+    minedCount: (blockTag: number | "latest") => Promise<number>,
+  ): Promise<{ key: string; why: string } | undefined> {
     for (const key of job.after ?? []) {
       if (batchKeys.has(key)) continue;
       const nonce = this.sentNonces.get(key);
-      if (nonce === undefined || this.confirming.has(key)) return key;
-      const mined = await minedCount().catch(() => Number.POSITIVE_INFINITY);
-      if (mined > nonce) return key;
+      if (nonce === undefined) return { key, why: "not sent yet" };
+      const mined = await minedCount(job.evaluatedAt ?? "latest").catch(() => Number.POSITIVE_INFINITY);
+      if (mined > nonce) return { key, why: "mined at or before the block the job was decided on" };
     }
     return undefined;
   }

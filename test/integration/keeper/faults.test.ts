@@ -129,7 +129,7 @@ describe("keeper under faults (each injected on purpose; nothing lost, nothing s
       await until(() => keeper.lastBlock() >= head, `the keeper to process block ${head}`);
       await h.networkHelpers.mine();
     }
-    expect(lines.join("")).to.contain("of an earlier block, mined or not ordered before it");
+    expect(lines.join("")).to.contain("of an earlier block, mined at or before the block the job was decided on");
     expect(await h.deleveraged(system, spike)).to.have.length(0);
 
     // Receipts readable again: the first poke is confirmed, then a poke of the new round and the deleverage.

@@ -57,7 +57,9 @@ describe("keeper as a service: failover, balance, profitability, --once, unevalu
     h.proxy.add({ method: "*", action: "drop" });
     await h.volatilitySpike(system);
     await until(() => done.some((o) => o.status === "confirmed"), "a confirmed deleverage through the second endpoint", 30_000);
-    expect(done.map((o) => o.account)).to.deep.equal([account.address]);
+    // Only that account; one confirmed deleverage (a job deferred to a later block, retry-later, may come first).
+    expect([...new Set(done.map((o) => o.account))]).to.deep.equal([account.address]);
+    expect(done.filter((o) => o.status === "confirmed")).to.have.length(1);
     expect(second.count("eth_sendRawTransaction")).to.be.greaterThan(0);
     expect(await metric(port, "keeper_rpc_endpoint_failures_total", 'endpoint="0:')).to.be.greaterThan(0);
     expect(await metric(port, "keeper_rpc_endpoint_up", 'endpoint="0:')).to.equal(0);
