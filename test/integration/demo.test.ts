@@ -7,7 +7,7 @@ import { network } from "hardhat";
 
 import { type DemoResult, runDemo } from "../../scripts/lib/sim/demo.js";
 
-const ACCOUNTS = 10;
+const ACCOUNTS = 6;
 
 describe(`npm run demo (replica, Ballast with the real keeper, two baselines; ${ACCOUNTS} accounts)`, function () {
   let result: DemoResult;
