@@ -27,7 +27,7 @@ export const testCommand = defineCommand({
     // Contracts and Solidity tests compile at once (two solcjs processes); the test task's own build then finds them.
     if (solidity.length > 0) {
       const started = Date.now();
-      process.stderr.write("test: compiling the contracts and the Solidity tests at once (a clean clone: about 2 minutes)...\n");
+      process.stderr.write("test: compiling the contracts and the Solidity tests at once (a clean clone: about 75 s)...\n");
       await buildContractsAndTests();
       process.stderr.write(`test: compiled in ${Math.round((Date.now() - started) / 1000)} s\n`);
     }
