@@ -562,6 +562,7 @@ async function buildTasks(config: KeeperConfig, d: TaskDeps) {
   const poker = new OraclePoker(
     provider,
     rpc,
+    tx,
     { module: d.module, oracle: d.volatilityOracle, feeds: config.feeds, failurePauseMs: 10 * 60_000 },
     logger,
     metrics,

@@ -2,7 +2,7 @@
  * Oracle poking, the first task of each block: every watched feed whose latest Chainlink round is newer
  * than the volatility oracle's cursor (`latestRoundData().roundId > feedState(feed).cursor`; proxy round ids
  * order by phase, then round) gets a poke, through the same transaction machinery as deleverages
- * (simulated first, dry-run respected, one poke per feed in flight). The poke is not waited for: its feed
+ * (simulated first, dry-run respected, one pending poke per feed: see `run`). The poke is not waited for: its feed
  * is listed in the block's `pendingFeeds`, the deleverage task evaluates and simulates through the
  * deployless previews as if it were mined, and the deleverages go out right behind it at the next nonces
  * (`after`), so that one block mines the poke and the deleverages (docs/KEEPER.md, "Reaction").
@@ -18,7 +18,7 @@ import type { Logger } from "./logger.js";
 import type { KeeperMetrics } from "./metrics.js";
 import type { Rpc } from "./rpc.js";
 import type { BlockContext, KeeperTask } from "./tasks.js";
-import type { TxJob, TxOutcome } from "./txManager.js";
+import type { TxJob, TxManager, TxOutcome } from "./txManager.js";
 
 export interface PokerOptions {
   module: string;
@@ -37,6 +37,7 @@ export class OraclePoker implements KeeperTask {
   constructor(
     private readonly provider: Provider,
     private readonly rpc: Rpc,
+    private readonly tx: TxManager,
     private readonly options: PokerOptions,
     private readonly logger: Logger,
     private readonly metrics: KeeperMetrics,
@@ -85,12 +86,20 @@ export class OraclePoker implements KeeperTask {
     return stale;
   }
 
-  /** Adds a poke of every stale feed to the block's batch, and lists those feeds as pending. */
+  /**
+   * Adds a poke of every stale feed to the block's batch, and lists those feeds as pending. One poke per feed is
+   * in flight: while it is pending it folds these rounds too when mined (the deleverages go behind it), so the
+   * new one is skipped as in flight. But a poke already mined at or before this block, its confirmations not yet
+   * counted, folded only older rounds: these get a poke of their own (keyed by round), at once, rather than wait
+   * for the old one's confirmations.
+   */
   async run(block: BlockContext): Promise<void> {
     const stale = await this.staleFeeds(block.number);
     for (const { feed, roundId, cursor } of stale) {
+      const feedKey = `poke:${feed}`;
+      const key = (await this.tx.minedBy(feedKey, block.number)) ? `${feedKey}:${roundId}` : feedKey;
       const job: TxJob = {
-        key: `poke:${feed}`,
+        key,
         kind: "poke",
         to: this.options.oracle,
         data: oracleInterface.encodeFunctionData("poke", [feed]),

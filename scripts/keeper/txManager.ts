@@ -250,6 +250,20 @@ export class TxManager {
     return this.inFlight.has(key);
   }
 
+  /**
+   * Whether the job `key`, in flight, was sent and mined at or before `blockTag` (its confirmations not yet
+   * counted): its effect is in that block's state. False when not in flight, not sent yet, still pending, or
+   * when the node cannot tell.
+   */
+  async minedBy(key: string, blockTag: number): Promise<boolean> {
+    const nonce = this.sentNonces.get(key);
+    if (!this.inFlight.has(key) || nonce === undefined) return false;
+    const count = await this.rpc
+      .call("eth_getTransactionCount", () => this.provider.getTransactionCount(this.options.from, blockTag))
+      .catch(() => undefined);
+    return count !== undefined && count > nonce;
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }

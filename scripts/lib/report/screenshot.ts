@@ -1,9 +1,9 @@
-import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 import type { Page } from "playwright-core";
 
+import { writeFileAtomic } from "../files.js";
 import { launchChromium } from "./browser.js";
 
 /** Viewport of report screenshots; the height grows to the full page. */
@@ -31,8 +31,8 @@ export async function loadReport(page: Page, htmlFile: string, timeoutMs = 15_00
 }
 
 /**
- * Opens an HTML report in headless Chromium, waits for its charts, and writes a full-page PNG (atomically:
- * to a temporary file renamed over `pngFile`).
+ * Opens an HTML report in headless Chromium, waits for its charts, and writes a full-page PNG (atomically,
+ * through the tools' one file writer).
  * @throws BrowserUnavailableError if Chromium is missing or does not start; an Error if the report fails to draw.
  */
 export async function screenshotReport(htmlFile: string, pngFile: string): Promise<void> {
@@ -40,15 +40,8 @@ export async function screenshotReport(htmlFile: string, pngFile: string): Promi
   try {
     const page = await browser.newPage({ viewport: SCREENSHOT_VIEWPORT });
     await loadReport(page, htmlFile);
-    await mkdir(path.dirname(path.resolve(pngFile)), { recursive: true });
-    const temporary = `${pngFile}.${process.pid}.${Date.now()}.tmp.png`;
-    try {
-      await page.screenshot({ path: temporary, fullPage: true, type: "png" });
-      await rename(temporary, pngFile);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    const png = await page.screenshot({ fullPage: true, type: "png" });
+    await writeFileAtomic(pngFile, png);
   } finally {
     await browser.close();
   }
