@@ -196,7 +196,7 @@ export class TxManager {
   private readonly confirming = new Set<string>();
   /** Jobs whose first transaction was broadcast (cleared by the pipeline that reads it). */
   private readonly broadcast = new Set<string>();
-  /** The nonce each job key was last sent at (kept after the job ends: one entry per account and feed). */
+  /** The nonce each job in flight was last sent at. */
   private readonly sentNonces = new Map<string, number>();
   /** Batches still simulating or sending. */
   private readonly pipelines = new Set<Promise<void>>();
@@ -308,6 +308,7 @@ export class TxManager {
   private async pipeline(accepted: { job: TxJob; resolve: (o: TxOutcome) => void }[], simulationConcurrency: number): Promise<void> {
     const finish = (job: TxJob, resolve: (o: TxOutcome) => void, outcome: TxOutcome) => {
       this.inFlight.delete(job.key);
+      this.sentNonces.delete(job.key);
       resolve(outcome);
     };
     const batchKeys = new Set(accepted.map(({ job }) => job.key));
@@ -393,7 +394,9 @@ export class TxManager {
     minedCount: (blockTag: number | "latest") => Promise<number>,
   ): Promise<{ key: string; why: string } | undefined> {
     for (const key of job.after ?? []) {
-      if (batchKeys.has(key)) continue;
+      // Ended since its batch skipped it: it was pending when the block was read (else the poker would have
+      // keyed a new one), so it ran after that block.
+      if (batchKeys.has(key) || !this.inFlight.has(key)) continue;
       const nonce = this.sentNonces.get(key);
       if (nonce === undefined) return { key, why: "not sent yet" };
       const mined = await minedCount(job.evaluatedAt ?? "latest").catch(() => Number.POSITIVE_INFINITY);
