@@ -12,24 +12,21 @@ const rpcError = (message: string, code = -32000) =>
     payload: { method: "eth_getLogs", id: 1, jsonrpc: "2.0", params: [] },
   });
 
+/** An `eth_call` failure as ethers reports it: with the revert data, or without ("missing revert data"). */
+const callException = (data: string | null) =>
+  makeError(data === null ? "missing revert data" : "execution reverted", "CALL_EXCEPTION", {
+    action: "call",
+    data,
+    reason: null,
+    transaction: { to: null, data: "0x" },
+    invocation: null,
+    revert: null,
+  });
+
 describe("keeper RPC errors", () => {
   it("classifies a revert with data as revert, a call error without data and transport errors as transient, rejections as fatal", () => {
-    const revert = makeError("execution reverted", "CALL_EXCEPTION", {
-      action: "call",
-      data: "0x12345678aa",
-      reason: null,
-      transaction: { to: null, data: "0x" },
-      invocation: null,
-      revert: null,
-    });
-    const noData = makeError("missing revert data", "CALL_EXCEPTION", {
-      action: "call",
-      data: null,
-      reason: null,
-      transaction: { to: null, data: "0x" },
-      invocation: null,
-      revert: null,
-    });
+    const revert = callException("0x12345678aa");
+    const noData = callException(null);
     expect(classifyRpcError(revert)).to.equal("revert");
     expect(revertData(revert)).to.equal("0x12345678aa");
     expect(classifyRpcError(noData)).to.equal("transient");
@@ -45,14 +42,7 @@ describe("keeper RPC errors", () => {
   });
 
   it("a node's refusal of an eth_call (ethers says only \"missing revert data\") is described with the node's own message", () => {
-    const refused = makeError("missing revert data", "CALL_EXCEPTION", {
-      action: "call",
-      data: null,
-      reason: null,
-      transaction: { to: null, data: "0x" },
-      invocation: null,
-      revert: null,
-    });
+    const refused = callException(null);
     refused.info = { error: { code: -32000, message: "BlockOutOfRangeError: block height is 98 but requested was 85" } };
     expect(describeError(refused)).to.equal("missing revert data (node: BlockOutOfRangeError: block height is 98 but requested was 85)");
     expect(describeError(new Error("plain\nsecond line"))).to.equal("plain");
