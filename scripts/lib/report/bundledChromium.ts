@@ -13,6 +13,7 @@
  * The browser always uses the bundled fonts and libraries (through `FONTCONFIG_FILE` and
  * `LD_LIBRARY_PATH` of its own process only), so a report renders the same on every machine.
  */
+import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -66,7 +67,8 @@ export async function bundledChromium(options: { cacheRoot?: string } = {}): Pro
 }
 
 async function unpack(bin: string, target: string): Promise<void> {
-  const staging = `${target}.${process.pid}.${Date.now()}.tmp`;
+  // Random: two unpacks of one process in the same millisecond must not share a staging folder.
+  const staging = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
