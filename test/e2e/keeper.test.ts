@@ -203,6 +203,7 @@ e2eDescribe("keeper end to end against a real node (anvil on loopback, started a
     process.kill(-group.child.pid!, "SIGINT");
     // npm waits for the keeper, then ends itself by the signal it received (its convention, as a shell's).
     const code = await group.exit;
+    await group.closed;
     expect(code === 0 || group.signal() === "SIGINT", `${code} ${group.signal()}: ${group.output()}`).to.equal(true);
     expect(group.output()).to.contain('"signal":"SIGINT"').and.contain("checkpoint written; stopped");
     expect(() => process.kill(-group.child.pid!, 0), "no process left in the group").to.throw();
@@ -234,6 +235,7 @@ e2eDescribe("keeper end to end against a real node (anvil on loopback, started a
       "every process of npm's group gone",
       10_000,
     );
+    await term.closed;
     expect(term.output()).to.contain("checkpoint written; stopped");
   });
 

@@ -132,11 +132,16 @@ export interface KeeperProcess {
   /** Its JSON log lines with `msg` containing `text`. */
   logs(text: string): Record<string, unknown>[];
   exit: Promise<number | null>;
+  /**
+   * Resolves once its output pipes are closed and every byte in them has been read: after the last process holding
+   * them (npm and the keeper under it) has exited. `exit` can come first (Node's order), so read `output()` after this.
+   */
+  closed: Promise<void>;
   /** The signal that ended it, if a signal did. */
   signal(): NodeJS.Signals | null;
   /** Resolves once `count` log lines contain `msg`; on timeout, fails with the keeper's last output. */
   waitFor(msg: string, count?: number, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM, then the exit code once its output is all read. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -166,6 +171,7 @@ export function runKeeper(
       resolve(code);
     }),
   );
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
   const parse = () =>
     text.split("\n").flatMap((line) => {
       try {
@@ -180,6 +186,7 @@ export function runKeeper(
     output: () => text,
     logs,
     exit,
+    closed,
     signal: () => signal,
     waitFor: (msg, count = 1, timeoutMs = 30_000) =>
       until(() => logs(msg).length >= count, `${count} x "${msg}"`, timeoutMs).catch((error: Error) => {
@@ -187,9 +194,11 @@ export function runKeeper(
         throw new Error(`${error.message}; the keeper's last output:\n${text.slice(-4_000)}`);
       }),
     stop: async (signal = "SIGTERM") => {
-      if (process.env.E2E_KEEPER_LOG) writeFileSync(process.env.E2E_KEEPER_LOG, text);
       if (child.exitCode === null) child.kill(signal);
-      return exit;
+      const code = await exit;
+      await closed;
+      if (process.env.E2E_KEEPER_LOG) writeFileSync(process.env.E2E_KEEPER_LOG, text);
+      return code;
     },
   };
 }
