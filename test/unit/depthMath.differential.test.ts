@@ -30,6 +30,26 @@ describe("DepthMath differential (1,000 inputs each, never above exact, rel 1e-8
     );
   });
 
+  it("sqrtQuotePerBaseDown at tick 0 is 1 less its safety margin, exactly, is never above exact at both edges of the domain (where the low one is within a wei of zero) (a tick beyond either edge reverts TickOutOfDomain)", async () => {
+    expect(await harness.sqrtQuotePerBaseDown(0, true)).to.equal(10n ** 18n - 10n ** 9n - 1n);
+    expect(await harness.sqrtQuotePerBaseDown(0, false)).to.equal(10n ** 18n - 10n ** 9n - 1n);
+    // The domain: |tick * ln(1.0001) / 2| <= 41, so |tick| <= 820,040.
+    const edge = 820_040;
+    for (const baseIsToken0 of [true, false]) {
+      for (const tick of [edge, -edge]) {
+        const g = await harness.sqrtQuotePerBaseDown(tick, baseIsToken0);
+        const exact = exactG(tick, baseIsToken0) * 1e18;
+        expect(Number(g) >= exact * (1 - 1e-8) - 2, `tick ${tick}: ${g} too far below ${exact}`).to.equal(true);
+        expect(Number(g) <= exact, `tick ${tick}: ${g} above ${exact}`).to.equal(true);
+      }
+      for (const tick of [edge + 1, -edge - 1]) {
+        await expect(harness.sqrtQuotePerBaseDown(tick, baseIsToken0))
+          .to.be.revertedWithCustomError(harness, "TickOutOfDomain")
+          .withArgs(tick);
+      }
+    }
+  });
+
   it("the quote to move the price by s at constant liquidity (sqrtAfterMove, quoteBetween) never exceeds the exact closed form", async () => {
     await fc.assert(
       fc.asyncProperty(
