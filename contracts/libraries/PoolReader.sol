@@ -25,6 +25,11 @@ library PoolReader {
         bool baseIsToken0;
         uint256 maxSteps;
         uint256 steps;
+        /// The last bitmap word read (`cached` once one was): consecutive steps mostly fall in one word, and the
+        /// pool cannot change while it is read.
+        bool cached;
+        int16 word;
+        uint256 bitmap;
     }
 
     /// @notice TWAP tick (rounded towards negative infinity) and harmonic-mean in-range liquidity over the
@@ -149,18 +154,28 @@ library PoolReader {
         if (tick < 0 && tick % w.spacing != 0) compressed--;
         if (lte) {
             (int16 word, uint8 bit) = _position(compressed);
-            uint256 masked = w.pool.tickBitmap(word) & ((1 << bit) - 1 + (1 << bit));
+            uint256 masked = _bitmap(w, word) & ((1 << bit) - 1 + (1 << bit));
             initialized = masked != 0;
             int24 offset = initialized ? int24(uint24(bit - uint8(Math.log2(masked)))) : int24(uint24(bit));
             next = (compressed - offset) * w.spacing;
         } else {
             (int16 word, uint8 bit) = _position(compressed + 1);
-            uint256 masked = w.pool.tickBitmap(word) & ~((1 << bit) - 1);
+            uint256 masked = _bitmap(w, word) & ~((1 << bit) - 1);
             initialized = masked != 0;
             int24 offset =
                 initialized ? int24(uint24(uint8(Math.log2(masked & (~masked + 1))) - bit)) : int24(uint24(255 - bit));
             next = (compressed + 1 + offset) * w.spacing;
         }
+    }
+
+    /// @dev The pool's bitmap word `word`, read once per run of steps within it.
+    function _bitmap(Walk memory w, int16 word) private view returns (uint256) {
+        if (!w.cached || w.word != word) {
+            w.bitmap = w.pool.tickBitmap(word);
+            w.word = word;
+            w.cached = true;
+        }
+        return w.bitmap;
     }
 
     function _position(int24 compressed) private pure returns (int16 word, uint8 bit) {

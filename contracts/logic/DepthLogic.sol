@@ -97,7 +97,10 @@ library DepthLogic {
             spacing: config.pool.tickSpacing(),
             baseIsToken0: config.baseIsToken0,
             maxSteps: config.maxWalkSteps,
-            steps: 0
+            steps: 0,
+            cached: false,
+            word: 0,
+            bitmap: 0
         });
         uint256 liquidity = PoolReader.liquidityAt(walk, spotTick, config.pool.liquidity(), twapTick);
         // Each direction has its own budget of `maxWalkSteps` reads, so that one cannot starve the other.
