@@ -12,7 +12,8 @@ import {IRiskModule} from "./interfaces/IRiskModule.sol";
 import {IVolatilityOracle} from "./interfaces/IVolatilityOracle.sol";
 import {RiskMath} from "./libraries/RiskMath.sol";
 import {GovernanceLogic} from "./logic/GovernanceLogic.sol";
-import {CollateralMeta, MarketMeta, PendingChange, RiskState} from "./logic/RiskState.sol";
+import {ConfigStore} from "./logic/ConfigStore.sol";
+import {CollateralMeta, GREEKS_MARKETS_CAPACITY, MarketMeta, PendingChange, RiskState} from "./logic/RiskState.sol";
 
 /// @title RiskConfig
 /// @notice Configuration storage and bounded governance of the risk module (RISK-MODEL.md section 8).
@@ -31,7 +32,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     /// @notice How long a tightening change of the risk admin waits, in public, before anyone may execute it.
     uint256 public constant GOVERNANCE_DELAY = 1 days;
     /// @notice Most markets with Greeks sizing (each adds an engine call to every withdrawal check).
-    uint256 public constant MAX_GREEKS_MARKETS = 8;
+    uint256 public constant MAX_GREEKS_MARKETS = GREEKS_MARKETS_CAPACITY;
 
     uint256 internal constant _WAD = 1e18;
 
@@ -91,7 +92,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     function configureMarket(uint256 market, MarketConfig calldata config) external onlyRole(RISK_ADMIN_ROLE) {
         _cooldown(_key("market", market), CONFIG_COOLDOWN);
         MarketMeta memory meta = _checkMarketListing(config);
-        if (_state().marketMeta[market].listed && GovernanceLogic.marketTightens(_state(), market, config)) {
+        if (_state().markets[market].listed && GovernanceLogic.marketTightens(_state(), market, config)) {
             emit MarketConfigProposed(market, config, _propose(_key("market", market), abi.encode(config)));
         } else {
             _applyMarket(market, config, meta);
@@ -110,7 +111,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         bytes32 key = _key("collateral", uint160(asset));
         _cooldown(key, CONFIG_COOLDOWN);
         CollateralMeta memory meta = _checkCollateral(asset, config);
-        if (_state().collateralMeta[asset].listed && GovernanceLogic.collateralTightens(_state(), asset, config)) {
+        if (_state().collaterals[asset].listed && GovernanceLogic.collateralTightens(_state(), asset, config)) {
             emit CollateralConfigProposed(asset, config, _propose(key, abi.encode(config)));
         } else {
             _applyCollateral(asset, config, meta);
@@ -202,7 +203,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
         if (change * _WAD > current * MAX_ORACLE_CHANGE) revert ParameterChangeTooLarge(parameter, current, value);
         _setParameter(config, parameter, value);
         _checkMarket(config);
-        _state().markets[market] = config;
+        ConfigStore.storeMarket(_state(), market, config);
         emit RiskParameterUpdated(market, parameter, current, value);
     }
 
@@ -230,13 +231,16 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IRiskAdmin
     function greeksMarkets() external view returns (uint256[] memory) {
-        return _state().greeksMarkets;
+        RiskState storage s = _state();
+        uint256[] memory markets = new uint256[](s.greeksMarketCount);
+        for (uint256 i; i < markets.length; ++i) markets[i] = s.greeksMarkets[i];
+        return markets;
     }
 
     /// @inheritdoc IRiskAdmin
     function collateralConfig(address asset) external view returns (CollateralConfig memory) {
-        if (!_state().collateralMeta[asset].listed) revert CollateralNotListed(asset);
-        return _state().collaterals[asset];
+        if (!_state().collaterals[asset].listed) revert CollateralNotListed(asset);
+        return ConfigStore.collateralConfig(_state(), asset);
     }
 
     /// @inheritdoc IRiskAdmin
@@ -260,8 +264,8 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _marketConfig(uint256 market) internal view returns (MarketConfig memory) {
-        if (!_state().marketMeta[market].listed) revert MarketNotListed(market);
-        return _state().markets[market];
+        if (!_state().markets[market].listed) revert MarketNotListed(market);
+        return ConfigStore.marketConfig(_state(), market);
     }
 
     /// @dev Every check of a market configuration, and the facts read from its feed and pool.
@@ -282,8 +286,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _applyMarket(uint256 market, MarketConfig calldata config, MarketMeta memory meta) private {
-        _state().markets[market] = config;
-        _state().marketMeta[market] = meta;
+        ConfigStore.storeMarket(_state(), market, config, meta);
         emit MarketConfigured(market, config);
     }
 
@@ -312,8 +315,7 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _applyCollateral(address asset, CollateralConfig calldata config, CollateralMeta memory meta) private {
-        _state().collaterals[asset] = config;
-        _state().collateralMeta[asset] = meta;
+        ConfigStore.storeCollateral(_state(), asset, config, meta);
         emit CollateralConfigured(asset, config);
     }
 
@@ -331,21 +333,11 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _applyGreeks(uint256 market, GreeksConfig calldata config) private {
-        uint256[] storage markets = _state().greeksMarkets;
-        bool listed = _state().greeks[market].enabled;
-        if (config.enabled && !listed) {
-            if (markets.length == MAX_GREEKS_MARKETS) revert InvalidConfig(ConfigField.OptionsEngine, markets.length);
-            markets.push(market);
-        } else if (!config.enabled && listed) {
-            for (uint256 i; i < markets.length; ++i) {
-                if (markets[i] == market) {
-                    markets[i] = markets[markets.length - 1];
-                    markets.pop();
-                    break;
-                }
-            }
+        uint256 count = _state().greeksMarketCount;
+        if (config.enabled && !_state().greeks[market].enabled && count == MAX_GREEKS_MARKETS) {
+            revert InvalidConfig(ConfigField.OptionsEngine, count);
         }
-        _state().greeks[market] = config;
+        ConfigStore.storeGreeks(_state(), market, config);
         emit GreeksConfigured(market, config);
     }
 

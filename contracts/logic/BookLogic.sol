@@ -11,7 +11,7 @@ import {GreeksMath} from "../libraries/GreeksMath.sol";
 import {RiskMath} from "../libraries/RiskMath.sol";
 import {AccountEval, BookEval, Context, PositionEval} from "./EvaluationTypes.sol";
 import {PriceLogic} from "./PriceLogic.sol";
-import {RiskState} from "./RiskState.sol";
+import {RiskState, StoredMarket} from "./RiskState.sol";
 
 /// @title BookLogic
 /// @notice Options books in markets with Greeks sizing (RISK-MODEL.md section 7): a market's requirement, the
@@ -155,7 +155,7 @@ library BookLogic {
         IOptionsEngine.Greeks memory trade,
         IMarginEngine.PositionSnapshot[] memory positions
     ) internal view returns (bool) {
-        if (!s.marketMeta[market].listed) revert IRiskErrors.MarketNotListed(market);
+        if (!s.markets[market].listed) revert IRiskErrors.MarketNotListed(market);
         uint256 spot = PriceLogic.latestPositive(s, market);
         if (spot == 0) return true;
         (uint256 sigma, ) = c.volatility.getVolatility(address(s.markets[market].feed));
@@ -178,7 +178,7 @@ library BookLogic {
     /// @notice The grid's largest relative move in `market` at `sigma`: the short side's adverse move `e^s - 1` of
     /// the stressed move with the market's gap floor (the same `s` as the perpetual's requirement).
     function xMax(RiskState storage s, uint256 market, uint256 sigma) internal view returns (uint256) {
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         return RiskMath.adverseMoveShortUp(RiskMath.stressedMoveUp(sigma, config.horizon, config.z, config.gap));
     }
 }

@@ -9,7 +9,7 @@ import {RiskMath} from "../libraries/RiskMath.sol";
 import {BOUND_COUNT, Bound} from "../types/Bound.sol";
 import {AccountEval, BookEval, Cap, Context, PositionEval} from "./EvaluationTypes.sol";
 import {BookLogic} from "./BookLogic.sol";
-import {RiskState} from "./RiskState.sol";
+import {RiskState, StoredMarket} from "./RiskState.sol";
 
 /// @title CapLogic
 /// @notice The cap of one position of an evaluated account: the minimum of its named bounds (RISK-MODEL.md
@@ -28,7 +28,7 @@ library CapLogic {
         AccountEval memory a,
         PositionEval memory p
     ) internal view returns (Cap memory) {
-        IRiskTypes.MarketConfig storage config = s.markets[p.market];
+        StoredMarket storage config = s.markets[p.market];
         IRiskTypes.DepthState storage depth = s.depth[p.market];
         bool isLong = p.size > 0;
         uint256 depthSide =
@@ -64,7 +64,7 @@ library CapLogic {
         input.greeksBound = type(uint256).max;
         input.gap = config.gap;
         (uint256 value, Bound binding, uint256[BOUND_COUNT] memory bounds) = RiskMath.positionCapDown(input, p.x);
-        if (s.greeks[p.market].enabled) {
+        if (config.greeksEnabled) {
             bounds[uint8(Bound.LiquidationDistance) - 1] = type(uint256).max;
             bounds[uint8(Bound.Greeks) - 1] = BookLogic.perpBound(s, a, p, _book(s, a, p));
             (value, binding) = RiskMath.minOfBounds(bounds);
@@ -79,7 +79,7 @@ library CapLogic {
         uint256 notional,
         uint256 capValue
     ) internal view returns (uint256) {
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         return RiskMath.deleverageAmountUp(notional, capValue, config.tauTrigger, config.tauTarget);
     }
 

@@ -10,7 +10,7 @@ import {AccountEval, Cap, Context, DeleveragePlan, PositionEval, PriceOverride} 
 import {CapLogic} from "./CapLogic.sol";
 import {EvaluationLogic} from "./EvaluationLogic.sol";
 import {PriceLogic} from "./PriceLogic.sol";
-import {RiskState, Window} from "./RiskState.sol";
+import {RiskState, StoredMarket, Window} from "./RiskState.sol";
 
 /// @title DeleverageLogic
 /// @notice How a position over its cap is judged and reduced (RISK-MODEL.md sections 3 and 6), and the rolling
@@ -41,7 +41,7 @@ library DeleverageLogic {
         address account,
         uint256 market
     ) internal view returns (Outcome outcome, DeleveragePlan memory p, AccountEval memory a) {
-        if (!s.marketMeta[market].listed) revert IRiskErrors.MarketNotListed(market);
+        if (!s.markets[market].listed) revert IRiskErrors.MarketNotListed(market);
         a = EvaluationLogic.evaluate(s, c, account, PriceOverride(0, 0));
         if (a.failure.failed) return (Outcome.Unpriced, p, a);
         // No position there: nothing to judge (and the market's price is not needed).
@@ -55,7 +55,7 @@ library DeleverageLogic {
         if (remaining == 0 || (remaining < p.notional && remaining < capacity / _DUST_DIVISOR)) {
             return (Outcome.WindowExhausted, p, a);
         }
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         if (p.notional > remaining) p.notional = remaining;
         p.sizeDelta = Math.min(
             Math.mulDiv(p.notional, _WAD, p.position.price, Math.Rounding.Ceil),
@@ -114,7 +114,7 @@ library DeleverageLogic {
         uint256 market
     ) internal view returns (uint256 remaining, uint256 capacity) {
         IRiskTypes.DepthState storage depth = s.depth[market];
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         capacity = Math.mulDiv(Math.min(depth.down, depth.up), config.rho, _WAD);
         uint256 bucket = capacity / 2;
         Window memory window = s.windows[market];

@@ -9,7 +9,8 @@ import {IRiskEvents} from "../interfaces/IRiskEvents.sol";
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 import {DepthMath} from "../libraries/DepthMath.sol";
 import {PoolReader} from "../libraries/PoolReader.sol";
-import {MarketMeta, RiskState} from "./RiskState.sol";
+import {ConfigStore} from "./ConfigStore.sol";
+import {MarketMeta, RiskState, StoredMarket} from "./RiskState.sol";
 
 /// @title DepthLogic
 /// @notice Refreshes a market's depth state from its reference Uniswap V3 pool (RISK-MODEL.md section 5).
@@ -40,9 +41,9 @@ library DepthLogic {
 
     /// @notice Refreshes the depth state of `market`; see `IRiskKeeper.refreshDepth`.
     function refresh(RiskState storage s, uint256 market) external returns (uint256 down, uint256 up) {
-        MarketMeta memory meta = s.marketMeta[market];
+        MarketMeta memory meta = ConfigStore.marketMeta(s, market);
         if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
-        IRiskTypes.MarketConfig memory config = s.markets[market];
+        StoredMarket memory config = s.markets[market];
         (bool ok, int24 twapTick, uint256 meanLiquidity) = PoolReader.twap(config.pool, config.twapWindow);
         if (!ok) revert IRiskErrors.PoolObserveFailed(market);
         (, int24 spotTick, , , , , ) = config.pool.slot0();
@@ -87,7 +88,7 @@ library DepthLogic {
 
     /// @dev Tick-walk readings down and up from the TWAP tick, WAD USD.
     function _walk(
-        IRiskTypes.MarketConfig memory config,
+        StoredMarket memory config,
         MarketMeta memory meta,
         int24 spotTick,
         int24 twapTick
@@ -118,7 +119,7 @@ library DepthLogic {
 
     /// @dev Constant-liquidity depth over the same sub-path as the walk (see `PoolReader.walkDepth`).
     function _constantDepth(
-        IRiskTypes.MarketConfig memory config,
+        StoredMarket memory config,
         MarketMeta memory meta,
         uint256 liquidity,
         int24 twapTick,

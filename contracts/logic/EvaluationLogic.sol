@@ -11,7 +11,7 @@ import {RiskMath} from "../libraries/RiskMath.sol";
 import {AccountEval, BookEval, Context, PositionEval, PriceFailure, PriceOverride} from "./EvaluationTypes.sol";
 import {BookLogic} from "./BookLogic.sol";
 import {PriceLogic} from "./PriceLogic.sol";
-import {RiskState} from "./RiskState.sol";
+import {RiskState, StoredMarket} from "./RiskState.sol";
 
 /// @title EvaluationLogic
 /// @notice The one evaluation of an account that every entry point uses (RISK-MODEL.md section 3): prices,
@@ -118,7 +118,7 @@ library EvaluationLogic {
         int256 size,
         PriceLogic.MarketPrice memory price
     ) internal view returns (PositionEval memory p) {
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         p.market = market;
         p.size = size;
         p.price = price.price;
@@ -137,11 +137,11 @@ library EvaluationLogic {
         AccountEval memory a,
         PriceOverride memory o
     ) private view returns (bool) {
-        uint256[] storage markets = s.greeksMarkets;
-        BookEval[] memory books = new BookEval[](markets.length);
+        uint256 listed = s.greeksMarketCount;
+        BookEval[] memory books = new BookEval[](listed);
         uint256 count;
-        for (uint256 i; i < markets.length; ++i) {
-            uint256 market = markets[i];
+        for (uint256 i; i < listed; ++i) {
+            uint256 market = s.greeksMarkets[i];
             IOptionsEngine.Greeks memory options = IOptionsEngine(address(c.engine)).bookGreeks(a.account, market);
             bool holdsOptions = options.delta != 0 || options.gamma != 0 || options.vega != 0;
             uint256 index = positionIndex(a, market);

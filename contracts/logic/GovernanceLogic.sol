@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
+import {ConfigStore} from "./ConfigStore.sol";
 import {RiskState} from "./RiskState.sol";
 
 /// @title GovernanceLogic
@@ -25,7 +26,7 @@ library GovernanceLogic {
         uint256 market,
         IRiskTypes.MarketConfig calldata next
     ) external view returns (bool) {
-        IRiskTypes.MarketConfig memory current = s.markets[market];
+        IRiskTypes.MarketConfig memory current = ConfigStore.marketConfig(s, market);
         return
             _marketSourcesChange(current, next) ||
             _marketCapsShrink(current, next) ||
@@ -41,7 +42,7 @@ library GovernanceLogic {
         address asset,
         IRiskTypes.CollateralConfig calldata next
     ) external view returns (bool) {
-        IRiskTypes.CollateralConfig memory current = s.collaterals[asset];
+        IRiskTypes.CollateralConfig memory current = ConfigStore.collateralConfig(s, asset);
         if (address(next.feed) != address(current.feed) || next.tier != current.tier) return true;
         if (next.maxPriceAge < current.maxPriceAge || next.baseHaircut > current.baseHaircut) return true;
         if ((next.volZ == 0) != (current.volZ == 0) || next.volZ > current.volZ) return true;

@@ -13,7 +13,7 @@ import {GasGuard} from "../libraries/GasGuard.sol";
 import {PoolReader} from "../libraries/PoolReader.sol";
 import {RiskMath} from "../libraries/RiskMath.sol";
 import {Checks, Context} from "./EvaluationTypes.sol";
-import {CollateralMeta, MarketMeta, RiskState} from "./RiskState.sol";
+import {RiskState, StoredCollateral, StoredMarket} from "./RiskState.sol";
 
 /// @title PriceLogic
 /// @notice Every price, volatility and collateral value the account rule uses, read as the action's checks
@@ -51,9 +51,8 @@ library PriceLogic {
         Checks checks,
         uint256 market
     ) internal view returns (MarketPrice memory p) {
-        MarketMeta memory meta = s.marketMeta[market];
-        if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
+        if (!config.listed) revert IRiskErrors.MarketNotListed(market);
         IAggregatorV3 feed = config.feed;
         if (checks == Checks.Increase) {
             ChainlinkReader.Reading memory r = ChainlinkReader.read(
@@ -62,7 +61,7 @@ library PriceLogic {
                 ChainlinkReader.Level.Strict
             );
             if (!r.ok) revert IRiskErrors.PriceInvalid(address(feed), r.fault);
-            p.price = _scale(r.answer, meta.feedDecimals);
+            p.price = _scale(r.answer, config.feedDecimals);
             IRiskTypes.DepthState storage depth = s.depth[market];
             uint256 updatedAt = depth.updatedAt;
             if (updatedAt == 0 || block.timestamp - updatedAt > config.depthMaxAge) {
@@ -81,7 +80,7 @@ library PriceLogic {
             ChainlinkReader.Level.Fresh
         );
         if (fresh.ok) {
-            (p.ok, p.price) = (true, _scale(fresh.answer, meta.feedDecimals));
+            (p.ok, p.price) = (true, _scale(fresh.answer, config.feedDecimals));
             return p;
         }
         p.fault = fresh.fault;
@@ -105,14 +104,13 @@ library PriceLogic {
     /// pool cannot serve the window, the tick lies outside `DepthMath`'s domain or the price above
     /// `MAX_TWAP_PRICE`.
     function liveTwap(RiskState storage s, uint256 market) internal view returns (bool ok, uint256 price) {
-        IRiskTypes.MarketConfig storage config = s.markets[market];
+        StoredMarket storage config = s.markets[market];
         (bool served, int24 tick, ) = PoolReader.twap(config.pool, config.twapWindow);
         if (!served || !DepthMath.tickInDomain(tick)) return (false, 0);
-        MarketMeta memory meta = s.marketMeta[market];
         price = DepthMath.basePrice(
             DepthMath.sqrtQuotePerBaseDown(tick, config.baseIsToken0),
-            meta.baseDecimals,
-            meta.quoteDecimals
+            config.baseDecimals,
+            config.quoteDecimals
         );
         ok = price != 0 && price <= MAX_TWAP_PRICE;
     }
@@ -132,9 +130,8 @@ library PriceLogic {
         Context memory c,
         IMarginEngine.CollateralBalance memory balance
     ) internal view returns (uint256 adjusted, uint256 capacity) {
-        CollateralMeta memory meta = s.collateralMeta[balance.asset];
-        if (!meta.listed) revert IRiskErrors.CollateralNotListed(balance.asset);
-        IRiskTypes.CollateralConfig memory config = s.collaterals[balance.asset];
+        StoredCollateral storage config = s.collaterals[balance.asset];
+        if (!config.listed) revert IRiskErrors.CollateralNotListed(balance.asset);
         bool increase = c.checks == Checks.Increase;
         ChainlinkReader.Reading memory r = ChainlinkReader.read(
             config.feed,
@@ -150,8 +147,8 @@ library PriceLogic {
             if (horizon > RiskMath.MAX_HORIZON) return (0, 0);
         }
         uint256 value = Math.mulDiv(
-            balance.amount * 10 ** (18 - meta.tokenDecimals),
-            _scale(r.answer, meta.feedDecimals),
+            balance.amount * 10 ** (18 - config.tokenDecimals),
+            _scale(r.answer, config.feedDecimals),
             _WAD
         );
         uint256 haircut = config.baseHaircut;
@@ -192,7 +189,7 @@ library PriceLogic {
             0,
             ChainlinkReader.Level.Positive
         );
-        return r.ok ? _scale(r.answer, s.marketMeta[market].feedDecimals) : 0;
+        return r.ok ? _scale(r.answer, s.markets[market].feedDecimals) : 0;
     }
 
     function _scale(uint256 answer, uint8 decimals) private pure returns (uint256) {

@@ -72,7 +72,7 @@ library ValidationLogic {
         IMarginEngine.AccountSnapshot memory snapshot
     ) private view {
         if (s.paused) revert IRiskErrors.IncreasesArePaused();
-        if (focus == Focus.Position && !s.marketMeta[market].listed) revert IRiskErrors.MarketNotListed(market);
+        if (focus == Focus.Position && !s.markets[market].listed) revert IRiskErrors.MarketNotListed(market);
         PriceLogic.checkSequencer(s);
         c.checks = Checks.Increase;
         AccountEval memory a = EvaluationLogic.evaluateSnapshot(s, c, account, snapshot, PriceOverride(0, 0));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { type Result, Wallet } from "ethers";
 
 import { wad } from "../../../scripts/lib/ballast/params.js";
 import { setPrice } from "../../../scripts/lib/chainlink/feeds.js";
@@ -164,6 +164,42 @@ describe("Greeks sizing (RISK-MODEL.md section 7) with the reference options eng
     const expected = f64(greeks.allowed) / f64(greeks.xMax);
     if (Number(risk.binding) === Bound.Greeks) expect(close(f64(risk.cap), expected, 1e-9, 1e-6)).to.equal(true);
     else expect(f64(risk.cap)).to.be.lessThan(expected);
+  });
+
+  it("changes to the market's own configuration (configureMarket, updateRiskParameter) keep its Greeks sizing; turning Greeks sizing off brings back the liquidation-distance bound", async () => {
+    const f = await load();
+    // A short straddle book near its allowance: the Greeks bound is the tightest of the perpetual's.
+    await sellStraddles(f, (f.maxUnits * 9n) / 10n);
+    const risk = () => f.module.positionRisk(f.writer.address, ETH_MARKET);
+    const before = await risk();
+    expect(Number(before.binding)).to.equal(Bound.Greeks);
+    // Loosenings that touch no bound of a new position (they apply at once, after the cooldown).
+    await networkHelpers.time.increase(3_601);
+    const config = await f.module.marketConfig(ETH_MARKET);
+    await expect(
+      f.module
+        .connect(f.system.admin)
+        .configureMarket(ETH_MARKET, { ...(config as unknown as Result).toObject(), keeperFeeMax: config.keeperFeeMax - 1n } as Parameters<
+          typeof f.module.configureMarket
+        >[1]),
+    ).to.emit(f.module, "MarketConfigured");
+    const rho = (await f.module.marketConfig(ETH_MARKET)).rho;
+    await expect(f.module.connect(f.system.admin).updateRiskParameter(ETH_MARKET, 9, (rho * 9n) / 10n)).to.emit(
+      f.module,
+      "RiskParameterUpdated",
+    );
+    // (The cap itself moved with the hour's time decay of the book.)
+    expect(Number((await risk()).binding)).to.equal(Bound.Greeks);
+    await networkHelpers.time.increase(3_601);
+    const greeks = await f.module.greeksConfig(ETH_MARKET);
+    await (
+      await f.module
+        .connect(f.system.admin)
+        .configureGreeks(ETH_MARKET, { ...(greeks as unknown as Result).toObject(), enabled: false } as Parameters<
+          typeof f.module.configureGreeks
+        >[1])
+    ).wait();
+    expect(Number((await risk()).binding)).to.not.equal(Bound.Greeks);
   });
 
   it("a delta hedge of a short-put book passes validateIncrease: the hedge lowers the grid's worst loss", async () => {
