@@ -333,10 +333,6 @@ abstract contract RiskConfig is IRiskModule, AccessControlDefaultAdminRules {
     }
 
     function _applyGreeks(uint256 market, GreeksConfig calldata config) private {
-        uint256 count = _state().greeksMarketCount;
-        if (config.enabled && !_state().greeks[market].enabled && count == MAX_GREEKS_MARKETS) {
-            revert InvalidConfig(ConfigField.OptionsEngine, count);
-        }
         ConfigStore.storeGreeks(_state(), market, config);
         emit GreeksConfigured(market, config);
     }

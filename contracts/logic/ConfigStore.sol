@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IRiskErrors} from "../interfaces/IRiskErrors.sol";
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
-import {CollateralMeta, MarketMeta, RiskState, StoredCollateral, StoredMarket} from "./RiskState.sol";
+import {
+    CollateralMeta,
+    GREEKS_MARKETS_CAPACITY,
+    MarketMeta,
+    RiskState,
+    StoredCollateral,
+    StoredMarket
+} from "./RiskState.sol";
 
 /// @title ConfigStore
 /// @notice The one writer of the stored market and collateral configurations (`StoredMarket`, `StoredCollateral`,
@@ -54,11 +62,15 @@ library ConfigStore {
     }
 
     /// @notice Stores the Greeks configuration of `market`, copies its flag into the stored market, and adds the
-    /// market to the Greeks markets or removes it (the caller checks `GREEKS_MARKETS_CAPACITY`).
+    /// market to the Greeks markets or removes it; reverts `InvalidConfig(OptionsEngine, count)` when a market
+    /// would be added beyond `GREEKS_MARKETS_CAPACITY`.
     function storeGreeks(RiskState storage s, uint256 market, IRiskTypes.GreeksConfig memory config) internal {
         bool listed = s.greeks[market].enabled;
         uint256 count = s.greeksMarketCount;
         if (config.enabled && !listed) {
+            if (count == GREEKS_MARKETS_CAPACITY) {
+                revert IRiskErrors.InvalidConfig(IRiskTypes.ConfigField.OptionsEngine, count);
+            }
             s.greeksMarkets[count] = market;
             s.greeksMarketCount = uint8(count + 1);
         } else if (!config.enabled && listed) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import type { Result } from "ethers";
 
 import { defaultCollateralConfig, defaultMarketConfig, wad } from "../../../scripts/lib/ballast/params.js";
 import { answer, deployFeed } from "../../../scripts/lib/chainlink/feeds.js";
@@ -58,6 +59,9 @@ const Param = {
 
 const NEW_MARKET = 2n;
 
+/** A struct returned by a contract call, by field name. */
+const asObject = (result: unknown): Record<string, unknown> => (result as Result).toObject();
+
 describe("RiskModule governance", () => {
   async function marketBase() {
     const system = await load();
@@ -108,6 +112,51 @@ describe("RiskModule governance", () => {
         .withArgs(field, value);
     }
     await expect(module.configureMarket(NEW_MARKET, base)).to.emit(module, "MarketConfigured");
+  });
+
+  it("marketConfig and collateralConfig return every field as last configured (the stored layout is not the interface's), and a parameter update keeps the others", async () => {
+    const system = await load();
+    const module = system.ballast.riskModule;
+    // A market whose fields all differ, so that a field stored or read in another's place shows.
+    const base = await marketBase();
+    const distinct = {
+      ...base,
+      maxPriceAge: 3_900,
+      horizon: 3_000,
+      depthMaxAge: 3_300,
+      maintenanceMargin: wad(0.055),
+      z: wad(2.9),
+      kappa: wad(0.07),
+      kappaOI: wad(1.9),
+      sigmaTarget: wad(0.8),
+      maxDeviation: wad(0.021),
+      tauTrigger: wad(0.06),
+      tauTarget: wad(0.04),
+      oiCapLong: wad(1e9),
+      oiCapShort: wad(2e9),
+      twapWindow: 1_700,
+      maxWalkSteps: 127,
+      maxSlippage: wad(0.025),
+      rho: wad(0.45),
+      deleverageWindow: 3_500,
+      depthRisePerHour: wad(0.11),
+      keeperFeeRate: wad(0.0011),
+      keeperFeeMax: wad(99),
+      gap: wad(0.031),
+    };
+    await (await module.configureMarket(NEW_MARKET, distinct)).wait();
+    /** A struct's fields by name, numbers as bigints (an ethers Result, or the object it was configured with). */
+    const fields = (config: object) =>
+      Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : BigInt(v)]));
+    const stored = asObject(await module.marketConfig(NEW_MARKET));
+    expect(fields(stored)).to.deep.equal(fields(distinct));
+    await (await module.updateRiskParameter(NEW_MARKET, Param.Z, wad(3))).wait();
+    expect(fields(asObject(await module.marketConfig(NEW_MARKET)))).to.deep.equal(fields({ ...distinct, z: wad(3) }));
+    // Every collateral the deployment configured reads back as its last CollateralConfigured event.
+    const events = await module.queryFilter(module.filters.CollateralConfigured(), 0);
+    const last = new Map(events.map((e) => [e.args.asset, asObject(e.args.config)]));
+    expect(last.size).to.be.greaterThan(1);
+    for (const [asset, config] of last) expect(fields(asObject(await module.collateralConfig(asset))), asset).to.deep.equal(fields(config));
   });
 
   it("configureCollateral and configureTier enforce their bounds; a collateral needs a configured tier", async () => {

@@ -13,7 +13,7 @@ const { ethers, networkHelpers } = connection;
 
 /** `Bound` order and the `ConfigField`s of Greeks sizing. */
 const Bound = { LiquidationDistance: 1, Greeks: 6 };
-const Field = { VolShock: 27, GreeksBuffer: 28, HedgeInterval: 29 };
+const Field = { VolShock: 27, GreeksBuffer: 28, HedgeInterval: 29, OptionsEngine: 30 };
 const EQUITY = 100_000;
 const STRIKE = 3_000;
 const YEAR = 31_536_000;
@@ -77,6 +77,32 @@ describe("Greeks sizing (RISK-MODEL.md section 7) with the reference options eng
     expect((await module.greeksConfig(ETH_MARKET)).volShock).to.equal(wad(0.5));
     await expect(admin.configureGreeks(ETH_MARKET, ok)).to.be.revertedWithCustomError(module, "ConfigCooldown");
     await expect(admin.configureGreeks(99n, ok)).to.be.revertedWithCustomError(module, "MarketNotListed");
+  });
+
+  it("at most MAX_GREEKS_MARKETS (8) markets have Greeks sizing: a ninth is refused with InvalidConfig(OptionsEngine, 8); turning one off frees its place, and greeksMarkets() lists exactly the enabled ones", async () => {
+    // A chain of its own: nine markets (the fixture's chain already holds the canonical pools).
+    const fresh = await network.create();
+    const system = await deploySystem(fresh, { extraMarkets: 8 });
+    const module = system.ballast.riskModule.connect(system.admin);
+    const config = {
+      enabled: true,
+      volShock: wad(DEFAULT_GREEKS.volShock),
+      buffer: wad(DEFAULT_GREEKS.buffer),
+      hedgeInterval: DEFAULT_GREEKS.hedgeInterval,
+    };
+    const m = Array.from({ length: 9 }, (_, i) => ETH_MARKET + BigInt(i));
+    expect(await module.MAX_GREEKS_MARKETS()).to.equal(8n);
+    for (const market of m.slice(0, 8)) await (await module.configureGreeks(market, config)).wait();
+    expect(await module.greeksMarkets()).to.deep.equal(m.slice(0, 8));
+    await expect(module.configureGreeks(m[8]!, config))
+      .to.be.revertedWithCustomError(module, "InvalidConfig")
+      .withArgs(Field.OptionsEngine, 8);
+    await fresh.networkHelpers.time.increase(3_601);
+    await (await module.configureGreeks(m[2]!, { ...config, enabled: false })).wait();
+    await (await module.configureGreeks(m[8]!, config)).wait();
+    // The last market takes the place of the one switched off; the new one goes last.
+    expect(await module.greeksMarkets()).to.deep.equal([m[0], m[1], m[7], m[3], m[4], m[5], m[6], m[8]]);
+    expect((await module.greeksConfig(m[2]!)).enabled).to.equal(false);
   });
 
   it("an options trade within maxOptionsTrade passes; one above it reverts with GreeksBoundExceeded naming the worst scenario", async () => {
