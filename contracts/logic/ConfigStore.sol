@@ -141,7 +141,7 @@ library ConfigStore {
     }
 
     /// @notice The facts read when `market` was configured (`listed` false when it never was).
-    function marketMeta(RiskState storage s, uint256 market) internal view returns (MarketMeta memory) {
+    function marketMeta(RiskState storage s, uint256 market) private view returns (MarketMeta memory) {
         StoredMarket storage m = s.markets[market];
         return MarketMeta(m.listed, m.feedDecimals, m.baseDecimals, m.quoteDecimals);
     }

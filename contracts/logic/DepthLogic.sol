@@ -9,8 +9,7 @@ import {IRiskEvents} from "../interfaces/IRiskEvents.sol";
 import {IRiskTypes} from "../interfaces/IRiskTypes.sol";
 import {DepthMath} from "../libraries/DepthMath.sol";
 import {PoolReader} from "../libraries/PoolReader.sol";
-import {ConfigStore} from "./ConfigStore.sol";
-import {MarketMeta, RiskState, StoredMarket} from "./RiskState.sol";
+import {RiskState, StoredMarket} from "./RiskState.sol";
 
 /// @title DepthLogic
 /// @notice Refreshes a market's depth state from its reference Uniswap V3 pool (RISK-MODEL.md section 5).
@@ -41,15 +40,14 @@ library DepthLogic {
 
     /// @notice Refreshes the depth state of `market`; see `IRiskKeeper.refreshDepth`.
     function refresh(RiskState storage s, uint256 market) external returns (uint256 down, uint256 up) {
-        MarketMeta memory meta = ConfigStore.marketMeta(s, market);
-        if (!meta.listed) revert IRiskErrors.MarketNotListed(market);
+        if (!s.markets[market].listed) revert IRiskErrors.MarketNotListed(market);
         StoredMarket memory config = s.markets[market];
         (bool ok, int24 twapTick, uint256 meanLiquidity) = PoolReader.twap(config.pool, config.twapWindow);
         if (!ok) revert IRiskErrors.PoolObserveFailed(market);
         (, int24 spotTick, , , , , ) = config.pool.slot0();
         uint256 g = DepthMath.sqrtQuotePerBaseDown(twapTick, config.baseIsToken0);
 
-        (uint256 readDown, uint256 readUp) = _walk(config, meta, spotTick, twapTick);
+        (uint256 readDown, uint256 readUp) = _walk(config, spotTick, twapTick);
         IRiskTypes.DepthState memory state = s.depth[market];
         // The confirmation period: a rise needs every reading of a period at least `twapWindow` long.
         bool first = state.readSince == 0;
@@ -59,19 +57,19 @@ library DepthLogic {
             walk: state.walkDown,
             reading: readDown,
             least: Math.min(state.readDown, readDown),
-            estimate: _constantDepth(config, meta, meanLiquidity, twapTick, true)
+            estimate: _constantDepth(config, meanLiquidity, twapTick, true)
         });
         Side memory upSide = Side({
             walk: state.walkUp,
             reading: readUp,
             least: Math.min(state.readUp, readUp),
-            estimate: _constantDepth(config, meta, meanLiquidity, twapTick, false)
+            estimate: _constantDepth(config, meanLiquidity, twapTick, false)
         });
         uint256 walkDown = _smooth(downSide, complete, elapsed, config.depthRisePerHour);
         uint256 walkUp = _smooth(upSide, complete, elapsed, config.depthRisePerHour);
         down = Math.min(walkDown, downSide.estimate);
         up = Math.min(walkUp, upSide.estimate);
-        uint256 twapPrice = DepthMath.basePrice(g, meta.baseDecimals, meta.quoteDecimals);
+        uint256 twapPrice = DepthMath.basePrice(g, config.baseDecimals, config.quoteDecimals);
         s.depth[market] = IRiskTypes.DepthState({
             down: down.toUint128(),
             up: up.toUint128(),
@@ -89,7 +87,6 @@ library DepthLogic {
     /// @dev Tick-walk readings down and up from the TWAP tick, WAD USD.
     function _walk(
         StoredMarket memory config,
-        MarketMeta memory meta,
         int24 spotTick,
         int24 twapTick
     ) private view returns (uint256 readDown, uint256 readUp) {
@@ -108,19 +105,18 @@ library DepthLogic {
         walk.steps = 0;
         readDown = DepthMath.quoteToWad(
             PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, true),
-            meta.quoteDecimals
+            config.quoteDecimals
         );
         walk.steps = 0;
         readUp = DepthMath.quoteToWad(
             PoolReader.walkDepth(walk, twapTick, liquidity, config.maxSlippage, false),
-            meta.quoteDecimals
+            config.quoteDecimals
         );
     }
 
     /// @dev Constant-liquidity depth over the same sub-path as the walk (see `PoolReader.walkDepth`).
     function _constantDepth(
         StoredMarket memory config,
-        MarketMeta memory meta,
         uint256 liquidity,
         int24 twapTick,
         bool down
@@ -132,7 +128,7 @@ library DepthLogic {
             down
         );
         if (down ? target >= start : target <= start) return 0;
-        return DepthMath.quoteToWad(DepthMath.quoteBetween(liquidity, start, target), meta.quoteDecimals);
+        return DepthMath.quoteToWad(DepthMath.quoteBetween(liquidity, start, target), config.quoteDecimals);
     }
 
     /// @dev Asymmetric smoothing of one side. From the zero state (a new market, or a side that read zero) the
