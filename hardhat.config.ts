@@ -103,7 +103,14 @@ export default defineConfig({
       // Spec output, then the slowest tests and hooks of the run.
       reporter: path.join(import.meta.dirname, "scripts/tools/slowestReporter.cjs"),
       // `npm test` sets BALLAST_TEST_JOBS (scripts/commands/test.ts): mocha runs files in that many workers.
-      ...(Number(process.env.BALLAST_TEST_JOBS ?? 1) > 1 ? { parallel: true, jobs: Number(process.env.BALLAST_TEST_JOBS) } : {}),
+      // Each worker loads scripts/tools/mochaWorkerIpc.cjs: a failure whose error holds a bigint reaches the report.
+      ...(Number(process.env.BALLAST_TEST_JOBS ?? 1) > 1
+        ? {
+            parallel: true,
+            jobs: Number(process.env.BALLAST_TEST_JOBS),
+            require: [path.join(import.meta.dirname, "scripts/tools/mochaWorkerIpc.cjs")],
+          }
+        : {}),
     },
   },
   typechain: { outDir: "typechain-types" },
