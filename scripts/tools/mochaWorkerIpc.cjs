@@ -11,6 +11,5 @@ const bigintsAsText = (_key, value) => (typeof value === "bigint" ? `${value}n` 
 
 if (typeof process.send === "function") {
   const send = process.send.bind(process);
-  process.send = (message, ...rest) =>
-    send(message === undefined ? message : JSON.parse(JSON.stringify(message, bigintsAsText)), ...rest);
+  process.send = (message, ...rest) => send(message === undefined ? message : JSON.parse(JSON.stringify(message, bigintsAsText)), ...rest);
 }
