@@ -9,17 +9,31 @@
  * - `volatility`: the volatility oracle;
  * - `twap`: the Uniswap V3 pool;
  * - `configuration`: storage reads of the measured contract (SLOAD), its configuration and state;
+ * - `writes`: its storage writes (SSTORE, and TSTORE of the reentrancy guard);
  * - `events`: its logs;
  * - `dispatch`: calls into its linked libraries (DELEGATECALL: a cold account each, the arguments copied);
  * - `math`: everything else it executes (the rule's arithmetic, ABI decoding, memory).
  * The parts add up to the measured gas (`entry` is the rest, checked to be no more than a call's overhead).
+ * A whole transaction sent to the measured contract (`transactionBreakdown`) has the same parts, its `entry`
+ * being the transaction's intrinsic gas (21,000 and the calldata), checked to be exactly that.
  */
 /** What the breakdown needs of a provider. */
 interface TraceProvider {
   send(method: string, params: unknown[]): Promise<unknown>;
 }
 
-export const COMPONENTS = ["entry", "engine", "prices", "volatility", "twap", "configuration", "math", "events", "dispatch"] as const;
+export const COMPONENTS = [
+  "entry",
+  "engine",
+  "prices",
+  "volatility",
+  "twap",
+  "configuration",
+  "writes",
+  "math",
+  "events",
+  "dispatch",
+] as const;
 export type Component = (typeof COMPONENTS)[number];
 export type Breakdown = Record<Component, number>;
 /** The components named by the contract a step runs in (the others come from the measured contract's opcodes). */
@@ -72,14 +86,58 @@ export async function gasBreakdown(
     if (log.depth === 1 && CALLS.has(log.op) && logs[i + 1]!.depth === 2 && stackAddress(log.stack!.at(-2)!) === wanted) start = i;
   }
   if (start === -1) throw new Error(`no call to ${target} in ${hash}`);
-  const parts = Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Breakdown;
   const top = logs[start]!;
-  const frames: Frame[] = [{ label: "measured", op: top.op, gasAtCall: top.gas, childStart: logs[start + 1]!.gas }];
-  const own = (op: string): Component => (op === "SLOAD" ? "configuration" : op.startsWith("LOG") ? "events" : "math");
-  for (let i = start + 1; i < logs.length; i++) {
+  const parts = attribute(logs, start + 1, { label: "measured", op: top.op, gasAtCall: top.gas, childStart: logs[start + 1]!.gas }, labels);
+  parts.entry = measured - COMPONENTS.reduce((sum, c) => sum + parts[c], 0);
+  // A cold call with its calldata: 2,600 and a few hundred; anything else means a step was misattributed.
+  if (parts.entry < 2_600 || parts.entry > 6_000) {
+    throw new Error(`gas breakdown of ${hash}: ${parts.entry} gas left for the entry call (measured ${measured})`);
+  }
+  return parts;
+}
+
+/**
+ * The breakdown of transaction `hash`, sent to the measured contract itself (a keeper's `deleverage`, a
+ * `refreshDepth`, a `poke`): `entry` is its intrinsic gas (21,000 and 4 per zero byte, 16 per other byte of
+ * calldata), and the parts add up to its gas used. A transaction with a storage refund, or a step not
+ * attributed, fails the check (the parts would not add up to the intrinsic gas).
+ */
+export async function transactionBreakdown(
+  provider: TraceProvider,
+  hash: string,
+  labels: Record<string, ExternalComponent>,
+): Promise<Breakdown> {
+  const trace = (await provider.send("debug_traceTransaction", [hash, { disableStorage: true, disableMemory: true }])) as {
+    structLogs: StructLog[];
+  };
+  const tx = (await provider.send("eth_getTransactionByHash", [hash])) as { input: string };
+  const receipt = (await provider.send("eth_getTransactionReceipt", [hash])) as { gasUsed: string };
+  const logs = trace.structLogs;
+  const parts = attribute(logs, 0, { label: "measured", op: "CALL", gasAtCall: 0, childStart: 0 }, labels);
+  const calldata = Buffer.from(tx.input.replace(/^0x/, ""), "hex");
+  const intrinsic = 21_000 + calldata.reduce((sum, byte) => sum + (byte === 0 ? 4 : 16), 0);
+  parts.entry = Number(BigInt(receipt.gasUsed)) - COMPONENTS.reduce((sum, c) => sum + parts[c], 0);
+  if (parts.entry !== intrinsic) {
+    throw new Error(`gas breakdown of ${hash}: ${parts.entry} gas left for the transaction's intrinsic gas (${intrinsic})`);
+  }
+  return parts;
+}
+
+/** Attributes every step from `logs[from]` on, in the frame `top` and the frames it calls, until `top` returns. */
+function attribute(logs: StructLog[], from: number, top: Frame, labels: Record<string, ExternalComponent>): Breakdown {
+  const parts = Object.fromEntries(COMPONENTS.map((c) => [c, 0])) as Breakdown;
+  const frames: Frame[] = [top];
+  const own = (op: string): Component =>
+    op === "SLOAD" ? "configuration" : op === "SSTORE" || op === "TSTORE" ? "writes" : op.startsWith("LOG") ? "events" : "math";
+  for (let i = from; i < logs.length; i++) {
     const log = logs[i]!;
-    const next = logs[i + 1]!;
+    const next = logs[i + 1];
     const frame = frames.at(-1)!;
+    if (next === undefined) {
+      // The transaction's last step (its top frame returns).
+      parts[frame.label === "measured" ? own(log.op) : frame.label] += log.gasCost;
+      break;
+    }
     if (next.depth === log.depth) {
       parts[frame.label === "measured" ? own(log.op) : frame.label] += log.gas - next.gas;
     } else if (next.depth === log.depth + 1) {
@@ -96,11 +154,6 @@ export async function gasBreakdown(
       if (frames.length === 0) break;
       parts[frame.label === "measured" ? (frame.op === "DELEGATECALL" ? "dispatch" : "math") : frame.label] += overhead;
     }
-  }
-  parts.entry = measured - COMPONENTS.reduce((sum, c) => sum + parts[c], 0);
-  // A cold call with its calldata: 2,600 and a few hundred; anything else means a step was misattributed.
-  if (parts.entry < 2_600 || parts.entry > 6_000) {
-    throw new Error(`gas breakdown of ${hash}: ${parts.entry} gas left for the entry call (measured ${measured})`);
   }
   return parts;
 }

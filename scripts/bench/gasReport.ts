@@ -1,6 +1,6 @@
 import type { Connection } from "../lib/system.js";
 import { measurePokeGas } from "./pokeGas.js";
-import { measureRiskGas, type ReadFloorReport, type RiskGas } from "./riskGas.js";
+import { measureRiskGas, type ReadFloorReport, type RiskGas, type TransactionReport } from "./riskGas.js";
 
 /** The committed gas snapshot `npm test` compares against (regressions above 5 % fail). */
 export const GAS_SNAPSHOT = "test/gas-snapshot.json";
@@ -9,15 +9,22 @@ export type GasReport = RiskGas & { poke: { oneRound: number; tenRounds: number 
 
 /**
  * Every gas case, on a fresh system deployed on `connection`; with `floor`, also each `validateIncrease` case
- * against its read floor with the per-component breakdown (`readFloor`: `npm run bench:gas` writes it to
- * reports/bench/gas.json; the snapshot holds only the cases).
+ * against its read floor with the per-component breakdown (`readFloor`) and the whole transactions of
+ * `deleverage`, `refreshDepth` and `poke` broken down (`transactions`): `npm run bench:gas` writes both to
+ * reports/bench/gas.json; the snapshot holds only the cases.
  */
 export async function measureGas(
   connection: Connection,
   options: { floor?: boolean } = {},
-): Promise<GasReport & { readFloor?: ReadFloorReport }> {
-  const { readFloor, ...risk } = await measureRiskGas(connection, options);
-  return { ...risk, poke: await measurePokeGas(connection.ethers), ...(readFloor ? { readFloor } : {}) };
+): Promise<GasReport & { readFloor?: ReadFloorReport; transactions?: TransactionReport }> {
+  const { readFloor, transactions, ...risk } = await measureRiskGas(connection, options);
+  const { transaction: poke, ...pokeGas } = await measurePokeGas(connection.ethers, { breakdown: options.floor });
+  return {
+    ...risk,
+    poke: pokeGas,
+    ...(readFloor ? { readFloor } : {}),
+    ...(transactions && poke ? { transactions: { ...transactions, poke } } : {}),
+  };
 }
 
 /** Flattens a report to `path -> gas` pairs ("validateIncrease.onePositionCold" -> 126441). */

@@ -1,7 +1,16 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-/** Gas of `VolatilityOracle.poke` folding 1 and 10 rounds through a real EACAggregatorProxy. */
-export async function measurePokeGas(ethers: HardhatEthers): Promise<{ oneRound: number; tenRounds: number }> {
+import { transactionBreakdown } from "./gasBreakdown.js";
+import { outsideOf, type TransactionCase } from "./riskGas.js";
+
+/**
+ * Gas of `VolatilityOracle.poke` folding 1 and 10 rounds through a real EACAggregatorProxy; with `breakdown`,
+ * also the one-round poke broken down (the proxy and its aggregator are its `prices`).
+ */
+export async function measurePokeGas(
+  ethers: HardhatEthers,
+  options: { breakdown?: boolean } = {},
+): Promise<{ oneRound: number; tenRounds: number; transaction?: TransactionCase }> {
   const [admin] = await ethers.getSigners();
   const aggregator = await ethers.deployContract("TestOffchainAggregator", [8, "ETH / USD", 0]);
   const proxy = await ethers.deployContract("EACAggregatorProxy", [await aggregator.getAddress(), ethers.ZeroAddress]);
@@ -32,14 +41,17 @@ export async function measurePokeGas(ethers: HardhatEthers): Promise<{ oneRound:
     await aggregator.transmitBatch(answers, times);
     await ethers.provider.send("evm_setNextBlockTimestamp", [time + 1]);
   };
-  const poke = async () => Number((await (await oracle.poke(feed)).wait())!.gasUsed);
+  const poke = async () => (await (await oracle.poke(feed)).wait())!;
   await publish(1);
   await poke(); // reference
   await publish(3);
   await poke(); // warm-up: the estimator's storage is non-zero from here on
   await publish(1);
-  const oneRound = await poke();
+  const one = await poke();
   await publish(10);
-  const tenRounds = await poke();
-  return { oneRound, tenRounds };
+  const tenRounds = Number((await poke()).gasUsed);
+  if (!options.breakdown) return { oneRound: Number(one.gasUsed), tenRounds };
+  const breakdown = await transactionBreakdown(ethers.provider, one.hash, { [feed.toLowerCase()]: "prices" });
+  const transaction = { gas: Number(one.gasUsed), outside: outsideOf(breakdown), breakdown };
+  return { oneRound: Number(one.gasUsed), tenRounds, transaction };
 }

@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { wad } from "../lib/ballast/params.js";
 import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
 import type { GasMeter } from "../../typechain-types/index.js";
-import { type Breakdown, type ExternalComponent, gasBreakdown } from "./gasBreakdown.js";
+import { type Breakdown, type ExternalComponent, gasBreakdown, transactionBreakdown } from "./gasBreakdown.js";
 import { type GreeksGas, measureGreeksGas } from "./greeksGas.js";
 
 /** Gas of the risk module's entry points (see `npm run bench:gas`). */
@@ -46,6 +46,30 @@ export interface FloorCase {
 /** The read floor of each `validateIncrease` case (written by `npm run bench:gas`, not part of the snapshot). */
 export type ReadFloorReport = Record<keyof RiskGas["validateIncrease"], FloorCase>;
 
+/**
+ * A whole transaction (a keeper's `deleverage`, a `refreshDepth`, a `poke`) broken down per component
+ * (`transactionBreakdown`), with `outside`: what it spends outside the called contract's own code, i.e. its
+ * intrinsic gas and the calls into the engine, the Chainlink feeds, the volatility oracle and the pool. No
+ * implementation of the same rule (the same reads, the same engine) spends less.
+ */
+export interface TransactionCase {
+  gas: number;
+  outside: number;
+  breakdown: Breakdown;
+}
+
+/** `outside` of a transaction's breakdown (see `TransactionCase`). */
+export function outsideOf(b: Breakdown): number {
+  return b.entry + b.engine + b.prices + b.volatility + b.twap;
+}
+
+/** The whole-transaction cases of `npm run bench:gas` (not part of the snapshot). */
+export interface TransactionReport {
+  deleverage: TransactionCase;
+  refreshDepth: TransactionCase;
+  poke: TransactionCase;
+}
+
 const EXTRA_MARKETS = 4;
 
 type Warm = { to: string; data: string }[];
@@ -84,6 +108,23 @@ interface IncreaseCase {
   measured: { gas: number; hash: string };
 }
 
+/** The contracts outside the module, by component: the engine, the volatility oracle, the pool, every feed. */
+async function externalLabels(system: System): Promise<Record<string, ExternalComponent>> {
+  const { riskModule, engine, volatilityOracle } = system.ballast;
+  const labels: Record<string, ExternalComponent> = {
+    [(await engine.getAddress()).toLowerCase()]: "engine",
+    [(await volatilityOracle.getAddress()).toLowerCase()]: "volatility",
+    [(await system.pool.getAddress()).toLowerCase()]: "twap",
+  };
+  for (const market of [ETH_MARKET, ...system.extraFeeds.keys()]) {
+    labels[(await riskModule.marketConfig(market)).feed.toLowerCase()] = "prices";
+  }
+  for (const asset of [await system.environment.usdc.getAddress(), await system.environment.weth.getAddress()]) {
+    labels[(await riskModule.collateralConfig(asset)).feed.toLowerCase()] = "prices";
+  }
+  return labels;
+}
+
 /**
  * Each `validateIncrease` case against its read floor: `ReadFloor` registered with the module's feeds, metered the
  * same way as the case (fresh transaction, the same warm-ups), and both calls broken down per component.
@@ -96,20 +137,12 @@ async function measureReadFloor(
   const { ethers } = system.connection;
   const { riskModule, engine, volatilityOracle } = system.ballast;
   const floor = await ethers.deployContract("ReadFloor", [await engine.getAddress(), await volatilityOracle.getAddress()]);
-  const labels: Record<string, ExternalComponent> = {
-    [(await engine.getAddress()).toLowerCase()]: "engine",
-    [(await volatilityOracle.getAddress()).toLowerCase()]: "volatility",
-    [(await system.pool.getAddress()).toLowerCase()]: "twap",
-  };
-  const markets = [ETH_MARKET, ...system.extraFeeds.keys()];
-  for (const market of markets) {
-    const feed = (await riskModule.marketConfig(market)).feed;
-    labels[feed.toLowerCase()] = "prices";
-    await (await floor.setMarket(market, feed)).wait();
+  const labels = await externalLabels(system);
+  for (const market of [ETH_MARKET, ...system.extraFeeds.keys()]) {
+    await (await floor.setMarket(market, (await riskModule.marketConfig(market)).feed)).wait();
   }
   for (const asset of [await system.environment.usdc.getAddress(), await system.environment.weth.getAddress()]) {
     const config = await riskModule.collateralConfig(asset);
-    labels[config.feed.toLowerCase()] = "prices";
     await (await floor.setCollateral(asset, config.feed, config.volZ !== 0n)).wait();
   }
   const module = await riskModule.getAddress();
@@ -133,7 +166,7 @@ async function measureReadFloor(
 export async function measureRiskGas(
   connection: Connection,
   options: { floor?: boolean } = {},
-): Promise<RiskGas & { readFloor?: ReadFloorReport }> {
+): Promise<RiskGas & { readFloor?: ReadFloorReport; transactions?: Omit<TransactionReport, "poke"> }> {
   const system = await deploySystem(connection, { extraMarkets: EXTRA_MARKETS });
   const { riskModule, engine, riskLens } = system.ballast;
   const { ethers } = connection;
@@ -195,8 +228,9 @@ export async function measureRiskGas(
   await ethers.provider.send("evm_setAutomine", [true]);
   const racingReceipt = await racing.wait();
   const racingGas = racingReceipt!.logs.map((l) => meter.interface.parseLog(l)).find((e) => e?.name === "Measured")!;
+  const firstReceipt = (await first.wait())!;
   const deleverage = {
-    onePosition: Number((await first.wait())!.gasUsed),
+    onePosition: Number(firstReceipt.gasUsed),
     racingSameBlockRevert: Number(racingGas.args.gasUsed),
     nothingToDoRevert: await metered(meter, module, call),
   };
@@ -208,7 +242,29 @@ export async function measureRiskGas(
     accounts.push(account.address);
   }
   const statusBatch100 = Number(await riskLens.statusBatch.estimateGas(module, accounts));
-  const refreshDepth = Number((await (await riskModule.refreshDepth(ETH_MARKET)).wait())!.gasUsed);
+  const depthReceipt = (await (await riskModule.refreshDepth(ETH_MARKET)).wait())!;
+  const refreshDepth = Number(depthReceipt.gasUsed);
+  const transactions = options.floor
+    ? {
+        deleverage: await transactionCase(system, firstReceipt.hash),
+        refreshDepth: await transactionCase(system, depthReceipt.hash),
+      }
+    : undefined;
   const greeks = await measureGreeksGas(system, meter, metered);
-  return { validateIncrease, deleverage, statusBatch100, refreshDepth, greeks, ...(readFloor ? { readFloor } : {}) };
+  return {
+    validateIncrease,
+    deleverage,
+    statusBatch100,
+    refreshDepth,
+    greeks,
+    ...(readFloor ? { readFloor } : {}),
+    ...(transactions ? { transactions } : {}),
+  };
+}
+
+/** A whole transaction of the module broken down (`TransactionCase`). */
+async function transactionCase(system: System, hash: string): Promise<TransactionCase> {
+  const breakdown = await transactionBreakdown(system.connection.ethers.provider, hash, await externalLabels(system));
+  const gas = Object.values(breakdown).reduce((sum, part) => sum + part, 0);
+  return { gas, outside: outsideOf(breakdown), breakdown };
 }

@@ -8,8 +8,9 @@ export const benchGasCommand = defineCommand({
   synopsis: "[--update-snapshot]",
   description:
     "Measures the gas of Ballast's entry points on an in-process chain (real Uniswap V3 pool and Chainlink proxies) and\n" +
-    `writes ${BENCH_GAS_OUT} (with provenance, and each validateIncrease case against its read floor, contracts/test/ReadFloor.sol,\n" +
-    "with a per-component breakdown from the opcode trace); --update-snapshot also rewrites test/gas-snapshot.json, which npm test compares against.`,
+    `writes ${BENCH_GAS_OUT} (with provenance, each validateIncrease case against its read floor, contracts/test/ReadFloor.sol,\n" +
+    "and the deleverage, refreshDepth and poke transactions, each with a per-component breakdown from the opcode trace and the gas\n" +
+    "it spends outside the called contract's code); --update-snapshot also rewrites test/gas-snapshot.json, which npm test compares against.`,
   flags: {
     "update-snapshot": flag.bool("also rewrite the committed snapshot test/gas-snapshot.json"),
   },
@@ -23,11 +24,11 @@ export const benchGasCommand = defineCommand({
       import("../lib/provenance.js"),
     ]);
     const chain = await inProcessChain();
-    const { readFloor, ...report } = await measureGas(chain, { floor: true });
+    const { readFloor, transactions, ...report } = await measureGas(chain, { floor: true });
     const record = await provenance({ tool: "bench:gas", ...(await chainFacts(chain, "replica")) });
-    await writeFileAtomic(BENCH_GAS_OUT, toJson({ ...report, readFloor, provenance: record }));
+    await writeFileAtomic(BENCH_GAS_OUT, toJson({ ...report, readFloor, transactions, provenance: record }));
     if (args["update-snapshot"]) await writeFileAtomic(GAS_SNAPSHOT, toJson(report));
-    process.stdout.write(toJson({ ...report, readFloor }));
+    process.stdout.write(toJson({ ...report, readFloor, transactions }));
     process.stderr.write(`bench:gas -> ${BENCH_GAS_OUT}${args["update-snapshot"] ? ` and ${GAS_SNAPSHOT}` : ""}\n`);
     await chain.close();
   },
