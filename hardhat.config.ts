@@ -6,6 +6,7 @@ import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-et
 import { configVariable, defineConfig, overrideTask } from "hardhat/config";
 
 import { invariantReport, suitesOf } from "./scripts/tools/invariantReport.js";
+import { pendingAsSkipped } from "./scripts/tools/mochaSummary.js";
 
 import { DEFAULT_FORK_BLOCK } from "./scripts/lib/forkCheck.js";
 
@@ -53,6 +54,12 @@ export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   tasks: [
     // Print the invariant campaigns' call counts (Hardhat's reporter prints only their runs).
+    // Pending mocha tests are reported as skipped, not passing (scripts/tools/mochaSummary.ts).
+    overrideTask(["test", "mocha"])
+      .setInlineAction(async (args, _hre, runSuper) =>
+        pendingAsSkipped(await runSuper(args), (require("./scripts/tools/slowestReporter.cjs") as { pending: number }).pending),
+      )
+      .build(),
     overrideTask(["test", "solidity"])
       .setInlineAction(async (args, _hre, runSuper) => {
         const result: unknown = await runSuper(args);

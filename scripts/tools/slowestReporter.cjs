@@ -3,12 +3,14 @@
  * deployment in a `before` hook is where much of the time goes), so every run shows where its time went.
  * With SLOWEST_OUT=<file>, every test's and hook's duration is also written there as JSON. Reports only:
  * nothing here asserts a time. CommonJS because mocha loads reporters with `require`.
+ * It also counts the run's pending (skipped) tests, `SlowestReporter.pending`: Hardhat's mocha task reports
+ * every test that did not fail as passing, and `hardhat.config.ts` corrects its summary with this count.
  */
 const fs = require("node:fs");
 const Mocha = require("mocha");
 
 const { Spec } = Mocha.reporters;
-const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_RUN_END, EVENT_HOOK_END } = Mocha.Runner.constants;
+const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END, EVENT_HOOK_END } = Mocha.Runner.constants;
 
 const line = ([ms, title, file]) => `${(ms / 1000).toFixed(1).padStart(7)} s  ${title}  [${(file ?? "").replace(`${process.cwd()}/`, "")}]`;
 
@@ -19,6 +21,8 @@ class SlowestReporter extends Spec {
     const hooks = [];
     runner.on(EVENT_TEST_PASS, (t) => tests.push([t.duration ?? 0, t.fullTitle(), t.file]));
     runner.on(EVENT_TEST_FAIL, (t) => tests.push([t.duration ?? 0, t.fullTitle(), t.file]));
+    SlowestReporter.pending = 0;
+    runner.on(EVENT_TEST_PENDING, () => (SlowestReporter.pending += 1));
     runner.on(EVENT_HOOK_END, (h) => hooks.push([h.duration ?? 0, h.fullTitle(), h.file]));
     runner.once(EVENT_RUN_END, () => {
       tests.sort((a, b) => b[0] - a[0]);
@@ -31,5 +35,8 @@ class SlowestReporter extends Spec {
     });
   }
 }
+
+/** Pending (skipped) tests of the last run. */
+SlowestReporter.pending = 0;
 
 module.exports = SlowestReporter;
