@@ -157,3 +157,26 @@ function attribute(logs: StructLog[], from: number, top: Frame, labels: Record<s
   }
   return parts;
 }
+
+/**
+ * A whole transaction (a keeper's `deleverage`, a `refreshDepth`, a `poke`) broken down per component, with
+ * `outside`: what it spends outside the called contract's own code, i.e. its intrinsic gas and the calls into
+ * the engine, the Chainlink feeds, the volatility oracle and the pool. No implementation of the same rule (the
+ * same reads, the same engine) spends less.
+ */
+export interface TransactionCase {
+  gas: number;
+  outside: number;
+  breakdown: Breakdown;
+}
+
+/** Transaction `hash` as a `TransactionCase` (`transactionBreakdown`; its parts add up to `gas`, the gas used). */
+export async function transactionCase(
+  provider: TraceProvider,
+  hash: string,
+  labels: Record<string, ExternalComponent>,
+): Promise<TransactionCase> {
+  const breakdown = await transactionBreakdown(provider, hash, labels);
+  const gas = COMPONENTS.reduce((sum, c) => sum + breakdown[c], 0);
+  return { gas, outside: breakdown.entry + breakdown.engine + breakdown.prices + breakdown.volatility + breakdown.twap, breakdown };
+}

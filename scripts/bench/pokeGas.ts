@@ -1,7 +1,6 @@
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
-import { transactionBreakdown } from "./gasBreakdown.js";
-import { outsideOf, type TransactionCase } from "./riskGas.js";
+import { transactionCase, type TransactionCase } from "./gasBreakdown.js";
 
 /**
  * Gas of `VolatilityOracle.poke` folding 1 and 10 rounds through a real EACAggregatorProxy; with `breakdown`,
@@ -51,7 +50,6 @@ export async function measurePokeGas(
   await publish(10);
   const tenRounds = Number((await poke()).gasUsed);
   if (!options.breakdown) return { oneRound: Number(one.gasUsed), tenRounds };
-  const breakdown = await transactionBreakdown(ethers.provider, one.hash, { [feed.toLowerCase()]: "prices" });
-  const transaction = { gas: Number(one.gasUsed), outside: outsideOf(breakdown), breakdown };
+  const transaction = await transactionCase(ethers.provider, one.hash, { [feed.toLowerCase()]: "prices" });
   return { oneRound: Number(one.gasUsed), tenRounds, transaction };
 }

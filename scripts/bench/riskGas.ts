@@ -3,7 +3,7 @@ import { Wallet } from "ethers";
 import { wad } from "../lib/ballast/params.js";
 import { deploySystem, ETH_MARKET, type Connection, type System } from "../lib/system.js";
 import type { GasMeter } from "../../typechain-types/index.js";
-import { type Breakdown, type ExternalComponent, gasBreakdown, transactionBreakdown } from "./gasBreakdown.js";
+import { type Breakdown, type ExternalComponent, gasBreakdown, transactionCase, type TransactionCase } from "./gasBreakdown.js";
 import { type GreeksGas, measureGreeksGas } from "./greeksGas.js";
 
 /** Gas of the risk module's entry points (see `npm run bench:gas`). */
@@ -45,23 +45,6 @@ export interface FloorCase {
 
 /** The read floor of each `validateIncrease` case (written by `npm run bench:gas`, not part of the snapshot). */
 export type ReadFloorReport = Record<keyof RiskGas["validateIncrease"], FloorCase>;
-
-/**
- * A whole transaction (a keeper's `deleverage`, a `refreshDepth`, a `poke`) broken down per component
- * (`transactionBreakdown`), with `outside`: what it spends outside the called contract's own code, i.e. its
- * intrinsic gas and the calls into the engine, the Chainlink feeds, the volatility oracle and the pool. No
- * implementation of the same rule (the same reads, the same engine) spends less.
- */
-export interface TransactionCase {
-  gas: number;
-  outside: number;
-  breakdown: Breakdown;
-}
-
-/** `outside` of a transaction's breakdown (see `TransactionCase`). */
-export function outsideOf(b: Breakdown): number {
-  return b.entry + b.engine + b.prices + b.volatility + b.twap;
-}
 
 /** The whole-transaction cases of `npm run bench:gas` (not part of the snapshot). */
 export interface TransactionReport {
@@ -246,8 +229,8 @@ export async function measureRiskGas(
   const refreshDepth = Number(depthReceipt.gasUsed);
   const transactions = options.floor
     ? {
-        deleverage: await transactionCase(system, firstReceipt.hash),
-        refreshDepth: await transactionCase(system, depthReceipt.hash),
+        deleverage: await transactionCase(ethers.provider, firstReceipt.hash, await externalLabels(system)),
+        refreshDepth: await transactionCase(ethers.provider, depthReceipt.hash, await externalLabels(system)),
       }
     : undefined;
   const greeks = await measureGreeksGas(system, meter, metered);
@@ -260,11 +243,4 @@ export async function measureRiskGas(
     ...(readFloor ? { readFloor } : {}),
     ...(transactions ? { transactions } : {}),
   };
-}
-
-/** A whole transaction of the module broken down (`TransactionCase`). */
-async function transactionCase(system: System, hash: string): Promise<TransactionCase> {
-  const breakdown = await transactionBreakdown(system.connection.ethers.provider, hash, await externalLabels(system));
-  const gas = Object.values(breakdown).reduce((sum, part) => sum + part, 0);
-  return { gas, outside: outsideOf(breakdown), breakdown };
 }
