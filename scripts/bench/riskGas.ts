@@ -116,11 +116,11 @@ async function measureReadFloor(
   system: System,
   meter: GasMeter,
   cases: Record<keyof RiskGas["validateIncrease"], IncreaseCase>,
+  labels: Record<string, ExternalComponent>,
 ): Promise<ReadFloorReport> {
   const { ethers } = system.connection;
   const { riskModule, engine, volatilityOracle } = system.ballast;
   const floor = await ethers.deployContract("ReadFloor", [await engine.getAddress(), await volatilityOracle.getAddress()]);
-  const labels = await externalLabels(system);
   for (const market of [ETH_MARKET, ...system.extraFeeds.keys()]) {
     await (await floor.setMarket(market, (await riskModule.marketConfig(market)).feed)).wait();
   }
@@ -189,7 +189,8 @@ export async function measureRiskGas(
     fivePositionsInTrade: cases.fivePositionsInTrade.measured.gas,
   };
   // The floor is measured after the cases, from the same transactions (no second metering of the module).
-  const readFloor = options.floor ? await measureReadFloor(system, meter, cases) : undefined;
+  const labels = options.floor ? await externalLabels(system) : {};
+  const readFloor = options.floor ? await measureReadFloor(system, meter, cases, labels) : undefined;
 
   // A position over its cap after a volatility spike, deleveraged once; a second keeper then finds nothing.
   const victim = await trader(system, 1_000);
@@ -229,8 +230,8 @@ export async function measureRiskGas(
   const refreshDepth = Number(depthReceipt.gasUsed);
   const transactions = options.floor
     ? {
-        deleverage: await transactionCase(ethers.provider, firstReceipt.hash, await externalLabels(system)),
-        refreshDepth: await transactionCase(ethers.provider, depthReceipt.hash, await externalLabels(system)),
+        deleverage: await transactionCase(ethers.provider, firstReceipt.hash, labels),
+        refreshDepth: await transactionCase(ethers.provider, depthReceipt.hash, labels),
       }
     : undefined;
   const greeks = await measureGreeksGas(system, meter, metered);
